@@ -1,0 +1,3 @@
+from nightcramp.cli import main
+
+main()

@@ -1,0 +1,181 @@
+"""The ``nightcramp`` command. Each subcommand is a thin face over the same functions the pages use."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+
+def setup_django(migrate: bool = True) -> None:
+    """Configure Django; by default also bring the database schema up to date (quietly)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nightcramp.settings")
+    import django
+
+    django.setup()
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
+    from django.contrib.auth import get_user_model
+
+    try:
+        return get_user_model().objects.get(username=username)
+    except get_user_model().DoesNotExist:
+        raise click.ClickException(f"no user named {username!r} (create one with: nightcramp user add NAME)") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="nightcramp")
+def main() -> None:
+    """nightcramp: a night diary for nocturnal leg cramps.
+
+    Data lives in NIGHTCRAMP_DATA_DIR (default: the per-user data directory); set
+    DATABASE_URL=postgres://... to use PostgreSQL instead of the embedded SQLite database.
+    """
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for your network).")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+def serve(host: str, port: int, threads: int) -> None:
+    """Apply migrations and serve nightcramp with a production WSGI server (waitress)."""
+    if host in ("0.0.0.0", "::") and "NIGHTCRAMP_ALLOWED_HOSTS" not in os.environ:  # noqa: S104
+        os.environ["NIGHTCRAMP_ALLOWED_HOSTS"] = "*"
+    elif "NIGHTCRAMP_ALLOWED_HOSTS" not in os.environ:
+        os.environ["NIGHTCRAMP_ALLOWED_HOSTS"] = ",".join({host, "localhost", "127.0.0.1", "[::1]"})
+    setup_django()
+    from django.conf import settings
+    from waitress import serve as waitress_serve
+
+    from nightcramp.wsgi import application
+
+    where = settings.DATABASES["default"]
+    db = where["NAME"] if where["ENGINE"].endswith("sqlite3") else f"PostgreSQL database {where['NAME']!r}"
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"nightcramp is running at http://{shown}:{port}/  (data: {db}; Ctrl+C stops it)", err=False)
+    sys.stdout.flush()
+    waitress_serve(application, host=host, port=port, threads=threads, ident="nightcramp")
+
+
+@main.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--time-zone", default="UTC", show_default=True, help="IANA time zone, e.g. Europe/London.")
+def user_add(name: str, password_stdin: bool, time_zone: str) -> None:
+    """Create an account NAME. The password is asked for without echo."""
+    setup_django()
+    from django.contrib.auth import get_user_model, password_validation
+    from django.core.exceptions import ValidationError
+    from django.db import transaction
+
+    from nightcramp.diary.models import Profile
+    from nightcramp.diary.nights import is_valid_zone
+
+    if get_user_model().objects.filter(username=name).exists():
+        raise click.ClickException(f"a user named {name!r} already exists")
+    if not is_valid_zone(time_zone):
+        raise click.ClickException(f"unknown time zone {time_zone!r}")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    candidate = get_user_model()(username=name)
+    try:
+        password_validation.validate_password(password, candidate)
+    except ValidationError as exc:
+        raise click.ClickException("password: " + " ".join(exc.messages)) from None
+    with transaction.atomic():
+        created = get_user_model().objects.create_user(username=name, password=password)
+        Profile.objects.create(user=created, time_zone=time_zone)
+    click.echo(f"created user {name!r}")
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--label", default="cli", show_default=True, help="What the token is for.")
+def token_create(name: str, label: str) -> None:
+    """Create an API token for user NAME and print it (shown only once)."""
+    setup_django()
+    from nightcramp.accounts.models import ApiToken
+
+    _, raw = ApiToken.issue(_user(name), label)
+    click.echo(raw)
+
+
+@main.command("import")
+@click.option("--user", "username", required=True, help="The account to import into.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_cmd(username: str, files: tuple[Path, ...]) -> None:
+    """Import nights.csv, episodes.csv and medications.csv files. All or nothing."""
+    setup_django()
+    from nightcramp.diary.csvio import ImportError_, import_paths
+
+    try:
+        summary = import_paths(_user(username), list(files))
+    except ImportError_ as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(f"nothing was imported: {len(exc.problems)} problem(s) found") from None
+    click.echo(summary.describe())
+
+
+@main.command("export")
+@click.option("--user", "username", required=True, help="The account to export.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Directory to write nights.csv, episodes.csv and medications.csv into.")
+def export_cmd(username: str, out: Path) -> None:
+    """Export an account's diary as CSV files."""
+    setup_django()
+    from nightcramp.diary.csvio import export_to_dir
+
+    for path in export_to_dir(_user(username), out):
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--username", default="demo", show_default=True)
+@click.option("--password", default="demo-nights", show_default=True)
+@click.option("--reset", is_flag=True, help="Delete and recreate the demo account if it exists.")
+@click.option("--seed", default=2026, show_default=True, type=int)
+def demo(username: str, password: str, reset: bool, seed: int) -> None:
+    """Create a demo account holding a clearly synthetic year of nights."""
+    setup_django()
+    from nightcramp.diary.demo import create_demo
+
+    try:
+        summary = create_demo(username=username, password=password, reset=reset, seed=seed)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(summary)
+    click.echo(f"log in as {username!r} with password {password!r}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args: tuple[str, ...]) -> None:
+    """Run a Django management command (e.g. 'nightcramp manage migrate')."""
+    setup_django(migrate=False)
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["nightcramp manage", *args])
+
+
+if __name__ == "__main__":
+    main()

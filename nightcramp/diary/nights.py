@@ -1,0 +1,92 @@
+"""Night attribution: which night an episode belongs to. Pure functions, no Django.
+
+A night is named by the date of the evening it began. With the default window (18:00 to 12:00),
+a cramp at 03:10 on 12 March belongs to the night of 11 March. The rule is applied to the local
+wall-clock time in the time zone in force where and when the episode happened, so it holds across
+midnight, both daylight-saving changes (in either hemisphere) and travel across time zones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+DEFAULT_START_HOUR = 18
+DEFAULT_END_HOUR = 12
+
+
+@dataclass(frozen=True)
+class NightWindow:
+    """The hours at which a night begins (evening) and ends (next day). end_hour <= start_hour."""
+
+    start_hour: int = DEFAULT_START_HOUR
+    end_hour: int = DEFAULT_END_HOUR
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.end_hour <= 23 and 0 <= self.start_hour <= 23):
+            raise ValueError("night hours must be between 0 and 23")
+        if self.end_hour > self.start_hour:
+            raise ValueError("a night must end (next day) no later than it begins (evening)")
+
+    def night_of(self, local: datetime) -> date:
+        """The night (by its starting date) that a local wall-clock time belongs to.
+
+        Before the end hour: the night that began the evening before. Otherwise: the night that
+        begins this evening (a daytime episode is filed there and marked as daytime).
+        """
+        if local.hour < self.end_hour:
+            return local.date() - timedelta(days=1)
+        return local.date()
+
+    def is_night_time(self, local: datetime) -> bool:
+        return local.hour < self.end_hour or local.hour >= self.start_hour
+
+    def current_night(self, local_now: datetime) -> date:
+        """The night in progress or about to begin, for the Tonight page."""
+        return self.night_of(local_now)
+
+    def last_night(self, local_now: datetime) -> date:
+        """The night a morning check-in is about: the one that began on the previous evening."""
+        return local_now.date() - timedelta(days=1)
+
+
+def zone(name: str | None) -> tzinfo:
+    """A time zone from an IANA name ("Europe/Berlin") or a fixed offset ("+02:00"); UTC if empty."""
+    if not name:
+        return timezone.utc
+    if name[0] in "+-" and len(name) == 6 and name[3] == ":":
+        sign = 1 if name[0] == "+" else -1
+        hours, minutes = int(name[1:3]), int(name[4:6])
+        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}") from exc
+
+
+def is_valid_zone(name: str) -> bool:
+    try:
+        zone(name)
+    except ValueError:
+        return False
+    return True
+
+
+def offset_name(offset: timedelta) -> str:
+    """'+02:00' for a UTC offset of two hours."""
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    minutes = abs(minutes)
+    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def localize(moment: datetime, tz_name: str | None) -> datetime:
+    """An aware instant as wall-clock time in a zone (the zone in force when it happened)."""
+    if moment.tzinfo is None:
+        raise ValueError("the time must carry its UTC offset")
+    return moment.astimezone(zone(tz_name))
+
+
+def common_zones() -> list[str]:
+    return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))

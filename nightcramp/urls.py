@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("nightcramp.accounts.urls")),
+    path("", include("nightcramp.diary.urls")),
+    path("api/v1/", include("nightcramp.api.urls")),
+]
