@@ -60,8 +60,10 @@ def night_for(user: AbstractBaseUser, day: date) -> Night:
 
 
 def _drop_if_empty(night: Night) -> None:
-    if night.pk and night.is_empty():
-        night.delete()
+    """Delete a night that no longer records anything (read afresh: the caller's copy may be stale)."""
+    fresh = Night.objects.filter(pk=night.pk).first()
+    if fresh is not None and fresh.is_empty():
+        fresh.delete()
 
 
 @transaction.atomic

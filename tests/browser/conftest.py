@@ -1,0 +1,49 @@
+"""Browser tests: Playwright for Python driving Debian's chromium (never a browser Playwright downloads).
+
+Without /usr/bin/chromium the tests skip with a clear message, except in CI, where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("NIGHTCRAMP_CHROMIUM", "/usr/bin/chromium"))
+PHONE = {"width": 390, "height": 844}
+
+# Playwright's sync API runs an event loop in this thread; the test itself still talks to the
+# database synchronously (to set up and check rows), which Django allows only when told so.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        message = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(message + "; CI must run them")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser, live_server):  # type: ignore[no-untyped-def]
+    """A phone-sized page (touch, 390x844) pointed at a live server over real HTTP."""
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, accept_downloads=True,
+                                  base_url=live_server.url, timezone_id="Europe/London")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
