@@ -92,7 +92,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": SQLITE_PATH,
+            "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 # BEGIN IMMEDIATE takes the write lock at the start of every transaction, so two
                 # writers queue on the busy timeout instead of failing with "database is locked".

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
@@ -33,7 +33,7 @@ class IdConflict(Exception):
     """A client-chosen id is already used by a different entry."""
 
 
-def profile_of(user: AbstractBaseUser) -> Profile:
+def profile_of(user: User) -> Profile:
     profile, _ = Profile.objects.get_or_create(user=user)
     return profile
 
@@ -54,7 +54,7 @@ def _check_start(started_at: datetime, tz: str) -> datetime:
     return started_at.replace(microsecond=0)
 
 
-def night_for(user: AbstractBaseUser, day: date) -> Night:
+def night_for(user: User, day: date) -> Night:
     night, _ = Night.objects.get_or_create(user=user, date=day)
     return night
 
@@ -68,7 +68,7 @@ def _drop_if_empty(night: Night) -> None:
 
 @transaction.atomic
 def log_episode(
-    user: AbstractBaseUser,
+    user: User,
     *,
     started_at: datetime | None = None,
     tz: str | None = None,
@@ -127,7 +127,7 @@ def delete_episode(episode: Episode) -> None:
 
 
 @transaction.atomic
-def save_night(user: AbstractBaseUser, day: date, *, checked_in: bool = False, **fields: Any) -> Night:
+def save_night(user: User, day: date, *, checked_in: bool = False, **fields: Any) -> Night:
     """Create or update a night's record (the morning check-in, a summary or an edit)."""
     unknown = set(fields) - set(CHECKIN_FIELDS)
     if unknown:
@@ -182,7 +182,7 @@ def reattribute(profile: Profile) -> int:
 
 
 @transaction.atomic
-def save_medication(user: AbstractBaseUser, medication: Medication | None = None, *,
+def save_medication(user: User, medication: Medication | None = None, *,
                     id: uuid.UUID | None = None, **fields: Any) -> tuple[Medication, bool]:
     """Create (idempotently on a client id) or update a medication."""
     created = medication is None
@@ -203,7 +203,7 @@ def save_medication(user: AbstractBaseUser, medication: Medication | None = None
     return medication, created
 
 
-def nights_with_episodes(user: AbstractBaseUser) -> QuerySet[Night]:
+def nights_with_episodes(user: User) -> QuerySet[Night]:
     """The person's nights, newest first, with their episodes loaded in one extra query."""
     return Night.objects.filter(user=user).prefetch_related(
         Prefetch("episodes", queryset=Episode.objects.order_by("started_at"))
@@ -224,7 +224,7 @@ class NightRow:
     alcohol_units: float | None
 
 
-def nights_table(user: AbstractBaseUser, start: date | None = None, end: date | None = None) -> list[NightRow]:
+def nights_table(user: User, start: date | None = None, end: date | None = None) -> list[NightRow]:
     """The person's nights in date order (oldest first), one row per recorded night."""
     nights = nights_with_episodes(user).order_by("date")
     if start:
