@@ -27,7 +27,9 @@ def _user(username: str):  # type: ignore[no-untyped-def]
     try:
         return get_user_model().objects.get(username=username)
     except get_user_model().DoesNotExist:
-        raise click.ClickException(f"no user named {username!r} (create one with: nightcramp user add NAME)") from None
+        raise click.ClickException(
+            f"no user named {username!r} (create one with: nightcramp user add NAME)"
+        ) from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,7 +43,8 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for your network).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0 for your network).")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
 def serve(host: str, port: int, threads: int) -> None:
@@ -52,10 +55,12 @@ def serve(host: str, port: int, threads: int) -> None:
         os.environ["NIGHTCRAMP_ALLOWED_HOSTS"] = ",".join({host, "localhost", "127.0.0.1", "[::1]"})
     setup_django()
     from django.conf import settings
+    from django.core.management import call_command
     from waitress import serve as waitress_serve
 
     from nightcramp.wsgi import application
 
+    call_command("collectstatic", interactive=False, verbosity=0)
     where = settings.DATABASES["default"]
     db = where["NAME"] if where["ENGINE"].endswith("sqlite3") else f"PostgreSQL database {where['NAME']!r}"
     shown = f"[{host}]" if ":" in host else host
@@ -121,7 +126,8 @@ def token_create(name: str, label: str) -> None:
 
 @main.command("import")
 @click.option("--user", "username", required=True, help="The account to import into.")
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_cmd(username: str, files: tuple[Path, ...]) -> None:
     """Import nights.csv, episodes.csv and medications.csv files. All or nothing."""
     setup_django()

@@ -13,4 +13,6 @@ from nightcramp.settings import *  # noqa: E402,F403
 
 # Argon2 is the production hasher (tests/accounts/test_security.py checks it); tests hash faster.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405

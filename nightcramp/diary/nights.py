@@ -9,7 +9,7 @@ midnight, both daylight-saving changes (in either hemisphere) and travel across 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DEFAULT_START_HOUR = 18
@@ -54,7 +54,7 @@ class NightWindow:
 def zone(name: str | None) -> tzinfo:
     """A time zone from an IANA name ("Europe/Berlin") or a fixed offset ("+02:00"); UTC if empty."""
     if not name:
-        return timezone.utc
+        return UTC
     if name[0] in "+-" and len(name) == 6 and name[3] == ":":
         sign = 1 if name[0] == "+" else -1
         hours, minutes = int(name[1:3]), int(name[4:6])

@@ -203,6 +203,11 @@ def save_medication(user: User, medication: Medication | None = None, *,
     return medication, created
 
 
+@transaction.atomic
+def delete_medication(medication: Medication) -> None:
+    medication.delete()
+
+
 def nights_with_episodes(user: User) -> QuerySet[Night]:
     """The person's nights, newest first, with their episodes loaded in one extra query."""
     return Night.objects.filter(user=user).prefetch_related(
