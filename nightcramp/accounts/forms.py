@@ -18,6 +18,10 @@ class SignupForm(UserCreationForm):
         return value if is_valid_zone(value) else "UTC"
 
 
+def hours(first: int, last: int) -> list[tuple[int, str]]:
+    return [(h, f"{h:02d}:00") for h in range(first, last + 1)]
+
+
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=[])
 
@@ -36,8 +40,8 @@ class ProfileForm(forms.ModelForm):
         if current and current not in zones:
             zones.insert(0, current)
         self.fields["time_zone"].choices = [("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in zones]
-        self.fields["night_start_hour"].widget = forms.Select(choices=[(h, f"{h:02d}:00") for h in range(12, 24)])
-        self.fields["night_end_hour"].widget = forms.Select(choices=[(h, f"{h:02d}:00") for h in range(0, 13)])
+        self.fields["night_start_hour"].widget = forms.Select(choices=hours(12, 23))
+        self.fields["night_end_hour"].widget = forms.Select(choices=hours(0, 12))
 
 
 class TokenForm(forms.Form):

@@ -24,16 +24,17 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
-            Profile.objects.create(
-                user=user, display_name=form.cleaned_data["display_name"], time_zone=form.cleaned_data["time_zone"]
-            )
+            data = form.cleaned_data
+            Profile.objects.create(user=user, display_name=data["display_name"], time_zone=data["time_zone"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome. Tap the big button whenever a cramp starts, even at 3 a.m.")
         return redirect("tonight")
     return render(request, "accounts/signup.html", {"form": form})
 
 
-login_view = public(auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True))
+login_view = public(
+    auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+)
 logout_view = public(auth_views.LogoutView.as_view())
 password_change = person(
     auth_views.PasswordChangeView.as_view(
@@ -50,10 +51,12 @@ def password_change_done(request: HttpRequest) -> HttpResponse:
 
 @person
 def account(request: HttpRequest) -> HttpResponse:
-    profile = profile_of(request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(request.POST or None, instance=profile_of(request.user))
     if request.method == "POST" and form.is_valid():
-        update_profile(profile, **{name: form.cleaned_data[name] for name in form.Meta.fields})
+        # Validation already wrote the new values onto form.instance; update_profile needs the stored
+        # profile to see whether the night hours changed (and then re-file every episode).
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        update_profile(profile_of(request.user), **fields)
         messages.success(request, "Settings saved.")
         return redirect("account")
     tokens = ApiToken.objects.filter(user=request.user)

@@ -81,7 +81,8 @@ def test_a_person_logs_a_cramp_at_night_checks_in_and_exports(phone):
         page.wait_for_url("**/nights/2027-01-13/")
         night = Night.objects.get(user__username="nora", date=date(2027, 1, 13))
         assert night.checked_in_at is not None
-        assert (night.stretched, night.sleep_disruption, night.sitting_hours, night.cramps) == (False, 4, 9, 1)
+        recorded = (night.stretched, night.sleep_disruption, night.sitting_hours, night.cramps)
+        assert recorded == (False, 4, 9, 1)
 
         page.get_by_role("navigation", name="Main").get_by_role("link", name="History").click()
         row = page.locator(".nights li").first
