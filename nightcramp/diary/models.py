@@ -184,7 +184,7 @@ class Episode(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="episodes")
-    night = models.ForeignKey(Night, on_delete=models.PROTECT, related_name="episodes")
+    night = models.ForeignKey(Night, on_delete=models.CASCADE, related_name="episodes")
     started_at = models.DateTimeField(db_index=True)
     tz = models.CharField(
         max_length=64, validators=[validate_zone],

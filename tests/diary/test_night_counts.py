@@ -49,3 +49,18 @@ def test_it_only_returns_the_persons_own_nights_in_the_period(owner, other):
     save_night(other, date(2026, 3, 5), checked_in=True)
     rows = nights_table(owner, start=date(2026, 3, 2), end=date(2026, 3, 31))
     assert [(r.date, r.sitting_hours) for r in rows] == [(date(2026, 3, 5), 7.5)]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_deleting_a_person_removes_every_row_of_theirs_and_nobody_elses(owner, other):
+    from nightcramp.diary.models import Episode, Medication, Night, Profile
+    from nightcramp.diary.services import save_medication
+
+    for person in (owner, other):
+        log_episode(person, started_at=at(10, 2))
+        save_night(person, date(2026, 3, 5), checked_in=True)
+        save_medication(person, name="atorvastatin")
+    owner.delete()
+    for model in (Episode, Night, Medication, Profile):
+        assert not model.objects.filter(user_id=owner.pk).exists()
+        assert model.objects.filter(user=other).exists()
