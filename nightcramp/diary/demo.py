@@ -31,7 +31,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from nightcramp.diary.models import Episode, Profile
+from nightcramp.diary.models import Profile
 from nightcramp.diary.nights import localize
 from nightcramp.diary.services import log_episode, save_medication, save_night
 

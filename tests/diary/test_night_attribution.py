@@ -92,7 +92,9 @@ def test_it_reads_fixed_offsets_and_names_them_back():
 
 
 @given(
-    instant=st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2060, 1, 1), timezones=st.just(UTC)),
+    instant=st.datetimes(
+        min_value=datetime(1990, 1, 1), max_value=datetime(2060, 1, 1), timezones=st.just(UTC)
+    ),
     zone_name=st.sampled_from(["Europe/London", "Australia/Sydney", "America/New_York", "Asia/Kolkata",
                                "Pacific/Chatham", "America/St_Johns", "+13:00", "-11:00"]),
     hours=st.tuples(st.integers(12, 23), st.integers(0, 12)),
