@@ -11,7 +11,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from nightcramp.api.auth import caller
-from nightcramp.api.idempotent import create_once
 from nightcramp.api.schemas import EpisodeIn, EpisodeOut, EpisodePatch, Invalid, NightRange, Page, Problem
 from nightcramp.authz import owned
 from nightcramp.diary import services
@@ -50,7 +49,7 @@ def list_episodes(request: HttpRequest, query: Query[NightRange]) -> dict[str, A
 )
 def create_episode(request: HttpRequest, payload: EpisodeIn) -> Status:
     data = stored_values(payload.model_dump(exclude_none=True))
-    episode, created = create_once(services.log_episode, caller(request), **data)
+    episode, created = services.log_episode(caller(request), **data)
     return Status(201 if created else 200, episode)
 
 

@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
 from nightcramp.api.auth import caller
-from nightcramp.api.idempotent import create_once
 from nightcramp.api.schemas import (
     Invalid,
     ListQuery,
@@ -53,7 +52,7 @@ def list_medications(request: HttpRequest, query: Query[ListQuery]) -> dict[str,
 )
 def create_medication(request: HttpRequest, payload: MedicationIn) -> Status:
     data = stored_values(payload.model_dump(exclude_none=True))
-    medication, created = create_once(services.save_medication, caller(request), **data)
+    medication, created = services.save_medication(caller(request), **data)
     return Status(201 if created else 200, medication)
 
 

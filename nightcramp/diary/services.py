@@ -6,14 +6,16 @@ attribution, idempotent client ids, validation, tidying nights left empty) live 
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
@@ -29,8 +31,33 @@ CHECKIN_FIELDS = (
 MEDICATION_FIELDS = ("name", "dose", "started", "stopped", "note")
 
 
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
 class IdConflict(Exception):
     """A client-chosen id is already used by a different entry."""
+
+
+def create_once(create: Callable[P, T]) -> Callable[P, T]:
+    """Make a create-by-client-id service safe when the same request arrives twice at once.
+
+    The service looks the id up before inserting. Two copies of one request (a phone retrying while
+    the first is still in flight) can both miss it; the second insert then fails on the primary key
+    once the first commits. Running the service again (its own savepoint was rolled back) finds the
+    row the first one stored, so the retry gets it back, or IdConflict if someone else owns the id.
+    """
+
+    @functools.wraps(create)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return create(*args, **kwargs)
+        except IntegrityError:
+            if kwargs.get("id") is None:
+                raise
+            return create(*args, **kwargs)
+
+    return wrapper
 
 
 def profile_of(user: User) -> Profile:
@@ -66,6 +93,7 @@ def _drop_if_empty(night: Night) -> None:
         fresh.delete()
 
 
+@create_once
 @transaction.atomic
 def log_episode(
     user: User,
@@ -181,6 +209,7 @@ def reattribute(profile: Profile) -> int:
     return moved
 
 
+@create_once
 @transaction.atomic
 def save_medication(user: User, medication: Medication | None = None, *,
                     id: uuid.UUID | None = None, **fields: Any) -> tuple[Medication, bool]:
