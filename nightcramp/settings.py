@@ -165,6 +165,7 @@ USE_TZ = True
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing
 STATICFILES_DIRS = [BASE_DIR / "static"]  # nightcramp/static is not inside an app, so name it
 # `nightcramp serve` collects the static files into the data directory at start-up, where WhiteNoise
 # serves them compressed; tests and DEBUG find them in the package instead.

@@ -14,12 +14,9 @@ import pytest
 CHROMIUM = Path(os.environ.get("NIGHTCRAMP_CHROMIUM", "/usr/bin/chromium"))
 PHONE = {"width": 390, "height": 844}
 
-# Playwright's sync API runs an event loop in this thread; the test itself still talks to the
-# database synchronously (to set up and check rows), which Django allows only when told so.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         message = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
@@ -28,7 +25,11 @@ def browser() -> Iterator[object]:
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread; the tests still talk to the database
+    # synchronously (to set up and check rows), which Django allows only when told so. Only while
+    # the browser tests run, so no other test or child process inherits it.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -64,8 +64,7 @@ def test_a_person_logs_a_cramp_at_night_checks_in_and_exports(phone):
         chip(page, "Did it wake you", "Yes").click()
         chip(page, "What did you do for it", "Stretched the muscle").click()
         page.get_by_role("button", name="Save details").click()
-        page.wait_for_url("**/tonight/")
-        page.get_by_text("So far tonight").wait_for()
+        page.get_by_text("Details saved for the cramp at 03:05").wait_for()
         episode.refresh_from_db()
         assert (episode.leg, episode.muscle, episode.severity, episode.woke, episode.relief) == (
             "left", "calf", 7, True, "stretch")
