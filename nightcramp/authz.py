@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal, TypeVar
 
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
@@ -25,6 +26,12 @@ V = TypeVar("V", bound=Callable[..., Any])
 M = TypeVar("M", bound=Model)
 
 ATTRIBUTE = "nightcramp_access"
+
+
+class PersonRequest(HttpRequest):
+    """What a ``person`` view receives: the middleware has made sure someone is signed in."""
+
+    user: User  # type: ignore[assignment]
 
 
 def _mark(view: V, access: Access) -> V:

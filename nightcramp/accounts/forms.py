@@ -39,7 +39,9 @@ class ProfileForm(forms.ModelForm):
         current = self.instance.time_zone
         if current and current not in zones:
             zones.insert(0, current)
-        self.fields["time_zone"].choices = [("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in zones]
+        zone_field = self.fields["time_zone"]
+        assert isinstance(zone_field, forms.ChoiceField)
+        zone_field.choices = [("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in zones]
         self.fields["night_start_hour"].widget = forms.Select(choices=hours(12, 23))
         self.fields["night_end_hour"].widget = forms.Select(choices=hours(0, 12))
 

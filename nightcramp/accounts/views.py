@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from nightcramp.accounts.forms import ProfileForm, SignupForm, TokenForm
 from nightcramp.accounts.models import ApiToken
-from nightcramp.authz import owned, person, public
+from nightcramp.authz import PersonRequest, owned, person, public
 from nightcramp.diary.models import Profile
 from nightcramp.diary.services import profile_of, update_profile
 
@@ -44,13 +44,13 @@ password_change = person(
 
 
 @person
-def password_change_done(request: HttpRequest) -> HttpResponse:
+def password_change_done(request: PersonRequest) -> HttpResponse:
     messages.success(request, "Your password was changed.")
     return redirect("account")
 
 
 @person
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: PersonRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile_of(request.user))
     if request.method == "POST" and form.is_valid():
         # Validation already wrote the new values onto form.instance; update_profile needs the stored
@@ -66,7 +66,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @person
 @require_POST
-def token_create(request: HttpRequest) -> HttpResponse:
+def token_create(request: PersonRequest) -> HttpResponse:
     form = TokenForm(request.POST)
     if not form.is_valid():
         return redirect("account")
@@ -76,7 +76,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 
 @person
 @require_POST
-def token_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def token_delete(request: PersonRequest, pk: int) -> HttpResponse:
     owned(ApiToken, request, pk=pk).delete()
     messages.success(request, "The token was revoked.")
     return redirect("account")

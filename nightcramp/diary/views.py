@@ -16,7 +16,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
-from nightcramp.authz import owned, person, public
+from nightcramp.authz import PersonRequest, owned, person, public
 from nightcramp.diary import services
 from nightcramp.diary.forms import (
     EpisodeDetailsForm,
@@ -47,10 +46,9 @@ GET_OR_POST = require_http_methods(["GET", "POST"])
 
 # --- small helpers ----------------------------------------------------------------------------
 
-class Request(HttpRequest):
+class Request(PersonRequest):
     """What a ``person`` view receives: a signed-in user, and django-htmx's details."""
 
-    user: User  # type: ignore[assignment]
     htmx: HtmxDetails
 
 
