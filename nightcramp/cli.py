@@ -58,9 +58,9 @@ def serve(host: str, port: int, threads: int) -> None:
     from django.core.management import call_command
     from waitress import serve as waitress_serve
 
-    from nightcramp.wsgi import application
-
+    # Collect first: WhiteNoise indexes the static folder when the application is built.
     call_command("collectstatic", interactive=False, verbosity=0)
+    from nightcramp.wsgi import application
     where = settings.DATABASES["default"]
     db = where["NAME"] if where["ENGINE"].endswith("sqlite3") else f"PostgreSQL database {where['NAME']!r}"
     shown = f"[{host}]" if ":" in host else host

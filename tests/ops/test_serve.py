@@ -130,3 +130,17 @@ def test_it_signs_sessions_with_the_key_from_the_data_dir(tmp_path: Path, start_
     status, headers, _ = fetch(opener, second.url + "account/")
     assert status == 302
     assert headers["Location"].startswith("/login/")
+
+
+def test_it_serves_every_stylesheet_and_script_the_pages_ask_for(backend: Backend, start_server) -> None:
+    server = start_server(backend)
+    opener = browser()
+    _, _, page = fetch(opener, server.url + "login/")
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert any(a.endswith(".css") for a in assets) and any(a.endswith(".js") for a in assets)
+
+    for asset in assets:
+        status, headers, body = fetch(opener, server.url.rstrip("/") + asset)
+        assert status == 200, asset
+        assert body.strip(), asset
+        assert "max-age" in headers["Cache-Control"], asset
