@@ -86,7 +86,7 @@ def user_add(name: str, password_stdin: bool, time_zone: str) -> None:
     from django.db import transaction
 
     from nightcramp.diary.models import Profile
-    from nightcramp.diary.nights import is_valid_zone
+    from nightcramp.diary.nights import hemisphere_of_zone, is_valid_zone
 
     if get_user_model().objects.filter(username=name).exists():
         raise click.ClickException(f"a user named {name!r} already exists")
@@ -103,7 +103,8 @@ def user_add(name: str, password_stdin: bool, time_zone: str) -> None:
         raise click.ClickException("password: " + " ".join(exc.messages)) from None
     with transaction.atomic():
         created = get_user_model().objects.create_user(username=name, password=password)
-        Profile.objects.create(user=created, time_zone=time_zone)
+        hemisphere = hemisphere_of_zone(time_zone) or "north"
+        Profile.objects.create(user=created, time_zone=time_zone, hemisphere=hemisphere)
     click.echo(f"created user {name!r}")
 
 

@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 from nightcramp.accounts.forms import ProfileForm, SignupForm, TokenForm
 from nightcramp.accounts.models import ApiToken
 from nightcramp.authz import PersonRequest, owned, person, public
-from nightcramp.diary.models import Profile
+from nightcramp.diary.models import Hemisphere, Profile
+from nightcramp.diary.nights import hemisphere_of_zone
 from nightcramp.diary.services import profile_of, update_profile
 
 
@@ -25,7 +26,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             user = form.save()
             data = form.cleaned_data
-            Profile.objects.create(user=user, display_name=data["display_name"], time_zone=data["time_zone"])
+            Profile.objects.create(
+                user=user, display_name=data["display_name"], time_zone=data["time_zone"],
+                hemisphere=hemisphere_of_zone(data["time_zone"]) or Hemisphere.NORTH,
+            )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, "Welcome. Tap the big button whenever a cramp starts, even at 3 a.m.")
         return redirect("tonight")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import cache
+from importlib.resources import files
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DEFAULT_START_HOUR = 18
@@ -90,3 +92,28 @@ def localize(moment: datetime, tz_name: str | None) -> datetime:
 
 def common_zones() -> list[str]:
     return sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+
+
+@cache
+def _zone_latitudes() -> dict[str, float]:
+    """Latitude of each zone's principal city, from the tz database's zone.tab (shipped by tzdata)."""
+    latitudes: dict[str, float] = {}
+    table = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    for line in table.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        _, coordinates, name = line.split("\t")[:3]
+        # ±DDMM±DDDMM or ±DDMMSS±DDDMMSS: the latitude is everything before the second sign.
+        cut = max(coordinates.rfind("+"), coordinates.rfind("-"))
+        latitude = coordinates[:cut]
+        degrees, minutes = int(latitude[1:3]), int(latitude[3:5])
+        latitudes[name] = (degrees + minutes / 60) * (1 if latitude[0] == "+" else -1)
+    return latitudes
+
+
+def hemisphere_of_zone(name: str) -> str | None:
+    """'north' or 'south' for a geographic time zone (by its principal city), else None."""
+    latitude = _zone_latitudes().get(name)
+    if latitude is None:
+        return None
+    return "north" if latitude >= 0 else "south"

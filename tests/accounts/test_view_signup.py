@@ -89,3 +89,14 @@ def test_it_sends_a_signed_in_person_to_tonight(owner_client: Client) -> None:
 
     assert response.status_code == 302
     assert response["Location"] == reverse("tonight")
+
+
+@pytest.mark.parametrize(
+    ("zone", "hemisphere"),
+    [("Australia/Sydney", "south"), ("America/Sao_Paulo", "south"), ("Europe/Berlin", "north"),
+     ("UTC", "north")],
+)
+def test_it_guesses_the_hemisphere_from_the_time_zone(anon_client: Client, zone: str, hemisphere: str):
+    sign_up(anon_client, time_zone=zone)
+
+    assert get_user_model().objects.get(username="carol").profile.hemisphere == hemisphere

@@ -42,6 +42,15 @@ def test_it_adds_a_user_with_a_profile_in_the_given_time_zone() -> None:
 
 
 @pytest.mark.django_db
+def test_it_sets_the_hemisphere_from_the_time_zone() -> None:
+    result = nightcramp("user", "add", "dana", "--password-stdin", "--time-zone", "Pacific/Auckland",
+                        input=PASSWORD + "\n")
+
+    assert result.exit_code == 0, result.output
+    assert get_user_model().objects.get(username="dana").profile.hemisphere == "south"
+
+
+@pytest.mark.django_db
 def test_it_defaults_the_time_zone_to_utc() -> None:
     result = nightcramp("user", "add", "carol", "--password-stdin", input=PASSWORD + "\n")
 
