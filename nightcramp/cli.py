@@ -174,6 +174,29 @@ def demo(username: str, password: str, reset: bool, seed: int) -> None:
     click.echo(f"log in as {username!r} with password {password!r}")
 
 
+@main.command()
+@click.argument("answers_file", metavar="ANSWERS.json", type=click.File("r", encoding="utf-8"))
+def screen(answers_file) -> None:  # type: ignore[no-untyped-def]
+    """Screen a questionnaire answers file (format: docs/screening.md) and print the result as JSON."""
+    import json
+
+    from nightcramp.screening.answers import AnswersError
+    from nightcramp.screening.engine import screen as run_screen
+
+    try:
+        answers = json.load(answers_file)
+    except json.JSONDecodeError as exc:
+        click.echo(f"error: {answers_file.name}: not valid JSON: {exc.msg} at line {exc.lineno} "
+                   f"column {exc.colno}", err=True)
+        sys.exit(2)
+    try:
+        result = run_screen(answers)
+    except AnswersError as exc:
+        click.echo(f"error: {answers_file.name}: {exc}", err=True)
+        sys.exit(2)
+    click.echo(result.to_json(indent=2))
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:
