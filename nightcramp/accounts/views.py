@@ -55,12 +55,10 @@ def password_change_done(request: PersonRequest) -> HttpResponse:
 
 @person
 def account(request: PersonRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, instance=profile_of(request.user))
+    profile = profile_of(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        # Validation already wrote the new values onto form.instance; update_profile needs the stored
-        # profile to see whether the night hours changed (and then re-file every episode).
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        update_profile(profile_of(request.user), **fields)
+        update_profile(profile, **{name: form.cleaned_data[name] for name in form.Meta.fields})
         messages.success(request, "Settings saved.")
         return redirect("account")
     tokens = ApiToken.objects.filter(user=request.user)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from nightcramp.diary.nights import NightWindow, localize
 from nightcramp.diary.services import profile_of
@@ -17,8 +18,6 @@ def theme(request: HttpRequest) -> dict[str, Any]:
     if profile.theme != "auto":
         return {"theme": profile.theme, "profile": profile,
                 "night_start_hour": profile.night_start_hour, "night_end_hour": profile.night_end_hour}
-    from django.utils import timezone
-
     local = localize(timezone.now(), profile.time_zone)
     dark = NightWindow(profile.night_start_hour, profile.night_end_hour).is_night_time(local)
     return {"theme": "dark" if dark else "light", "profile": profile,

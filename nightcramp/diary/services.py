@@ -61,8 +61,13 @@ def create_once(create: Callable[P, T]) -> Callable[P, T]:
 
 
 def profile_of(user: User) -> Profile:
-    profile, _ = Profile.objects.get_or_create(user=user)
-    return profile
+    """The person's profile, created on first use; kept on the user object for the request."""
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        profile, _ = Profile.objects.get_or_create(user=user)
+        user.profile = profile
+        return profile
 
 
 def attribute(window: NightWindow, started_at: datetime, tz: str) -> tuple[date, bool]:
@@ -181,8 +186,13 @@ def delete_night(night: Night) -> None:
 
 @transaction.atomic
 def update_profile(profile: Profile, **fields: Any) -> Profile:
-    """Save the profile; when the night hours change, every episode is filed again."""
-    old_window = profile.window
+    """Save the profile; when the night hours change, every episode is filed again.
+
+    The hours before the change are read from the database: the caller's copy may already carry
+    the new values (a ModelForm writes them onto its instance while validating).
+    """
+    stored = Profile.objects.filter(pk=profile.pk).first()
+    old_window = stored.window if stored is not None else profile.window
     for name, value in fields.items():
         setattr(profile, name, value)
     profile.full_clean()

@@ -61,3 +61,9 @@ def test_it_sends_an_anonymous_visitor_to_log_in(anon_client):
     response = anon_client.get(reverse("tonight"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_it_reads_the_profile_once_per_request(owner_client, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    # session, user, profile (shared by the page and the theme), tonight's episodes
+    with django_assert_max_num_queries(4):
+        assert owner_client.get(reverse("tonight")).status_code == 200
