@@ -61,7 +61,7 @@ def test_the_issue_classes_are_covered_with_their_codes() -> None:
 
 
 def test_it_rejects_an_unknown_source_id(copy: Path) -> None:
-    _edit(copy, "screening_rules.toml", 'sources = ["S3"]', 'sources = ["S99"]')
+    _edit(copy, "screening_rules.toml", 'sources = ["S3", "S6"]', 'sources = ["S99"]')
     with pytest.raises(KnowledgeError, match=r"screening_rules.toml: rule 'self_care_routine': sources: "
                                              r"unknown source id 'S99'"):
         load_from(copy)
