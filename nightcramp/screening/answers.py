@@ -45,6 +45,8 @@ class Facts:
     diary: dict[str, float] = field(default_factory=dict)
     diary_medications: tuple[MedicationAnswer, ...] = ()
     diary_began: date | None = None
+    reported_as: dict[str, str] = field(default_factory=dict)
+    """A fact that is open because of another, open answer: report that answer instead."""
 
 
 def _check_keys(obj: Any, path: str, allowed: tuple[str, ...] | dict[str, Any]) -> dict[str, Any]:

@@ -127,7 +127,7 @@ def _medication_at(facts: Facts, path: str) -> str:
 def _fact(node: Fact, facts: Facts) -> _Eval:
     value = facts.values.get(node.key)
     if value is None:
-        return _Eval(None, missing=(node.key,))
+        return _Eval(None, missing=(facts.reported_as.get(node.key, node.key),))
     return _Eval(True, because=(node.key,)) if value else _Eval(False)
 
 
@@ -220,14 +220,23 @@ def _medicines(node: MedicineBeforeCramps, facts: Facts, knowledge: Knowledge) -
 
 
 def _with_listed_quinine(facts: Facts, knowledge: Knowledge) -> Facts:
-    """Listing quinine among the medicines answers "do you take quinine?" with yes."""
+    """Whether quinine is taken is the answer to that question *or* quinine on a medicines list.
+
+    In three-valued logic: quinine on a list makes it yes whatever was answered (the conservative
+    reading of a contradiction); an answered "no" only stands when the medicines were answered too,
+    since a medicines list left open could still hold quinine. The open part is then reported as
+    "which medicines you take", not as the quinine question that was answered.
+    """
     listed = any(known.classes == ("quinine",)
                  for med in (*(facts.medications or ()), *facts.diary_medications)
                  for known in match_medicine(knowledge, med.name))
-    if not listed or facts.values.get("quinine.takes") is True:
+    answered = facts.values.get("quinine.takes")
+    if answered is True or (not listed and (answered is None or facts.medications is not None)):
         return facts
-    return Facts({**facts.values, "quinine.takes": True}, facts.medications, facts.diary,
-                 facts.diary_medications, facts.diary_began)
+    takes = True if listed else None
+    return Facts({**facts.values, "quinine.takes": takes}, facts.medications, facts.diary,
+                 facts.diary_medications, facts.diary_began,
+                 reported_as={} if listed else {"quinine.takes": "medications"})
 
 
 # ---- the result -----------------------------------------------------------------------------------

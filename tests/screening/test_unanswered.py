@@ -116,3 +116,14 @@ def test_sex_does_not_answer_the_pregnancy_question() -> None:
     del answers["pregnant"]
     assert {u.rule for u in screen(answers).unanswered} == {"pregnancy"}
     assert screen(answers).urgency == "routine"
+
+
+def test_quinine_on_the_list_outweighs_a_no_and_an_open_list_leaves_the_no_open() -> None:
+    answers = {"quinine": {"takes": False, "months_since_last_break": 3},
+               "medications": [{"name": "quinine sulfate", "started": None}]}
+    assert "quinine_break_due" in {f.rule for f in screen(answers).findings}
+    open_list = screen({"quinine": {"takes": False, "months_since_last_break": 3}})
+    due = [u for u in open_list.unanswered if u.rule == "quinine_break_due"]
+    assert [q["key"] for q in due[0].missing] == ["medications"]
+    answered = screen({"quinine": {"takes": False, "months_since_last_break": 3}, "medications": []})
+    assert "quinine_break_due" not in {f.rule for f in answered.findings} | {u.rule for u in answered.unanswered}
