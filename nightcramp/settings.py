@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "axes",
     "nightcramp.accounts",
     "nightcramp.diary",
+    "nightcramp.screening",
 ]
 
 MIDDLEWARE = [

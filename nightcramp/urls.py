@@ -5,5 +5,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("nightcramp.accounts.urls")),
     path("", include("nightcramp.diary.urls")),
+    path("screening/", include("nightcramp.screening.urls")),
     path("api/v1/", include("nightcramp.api.urls")),
 ]

@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from nightcramp.accounts.models import ApiToken
 from nightcramp.diary.models import Episode, Medication, Night, Profile
 from nightcramp.diary.services import log_episode, save_medication, save_night
+from nightcramp.screening.models import Screening
+from nightcramp.screening.services import save_screening
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 SECRET = "ALICE-PRIVATE-NOTE"
@@ -48,8 +50,11 @@ def world(owner, other):  # type: ignore[no-untyped-def]
         medication, _ = save_medication(owner, name="bendroflumethiazide", dose=SECRET)
         token, raw = ApiToken.issue(owner, SECRET)
         log_episode(other, started_at=datetime(2026, 3, 10, 3, 0, tzinfo=UTC), note="bob's own")
+        screening = save_screening(owner, {"symptoms": {"muscle_twitching": True},
+                                           "medications": [{"name": SECRET, "started": "2026-01-01"}]})
+        save_screening(other, {"age": 40})
     return {"episode": episode, "medication": medication, "token": token, "raw": raw,
-            "day": date(2026, 3, 9), "owner": owner}
+            "day": date(2026, 3, 9), "owner": owner, "screening": screening}
 
 
 def snapshot(owner):  # type: ignore[no-untyped-def]
@@ -59,6 +64,7 @@ def snapshot(owner):  # type: ignore[no-untyped-def]
         list(Night.objects.filter(user=owner).order_by("pk").values()),
         list(Medication.objects.filter(user=owner).order_by("pk").values()),
         list(ApiToken.objects.filter(user=owner).order_by("pk").values()),
+        list(Screening.objects.filter(user=owner).order_by("pk").values()),
         list(Profile.objects.filter(user=owner).values()),
         owner.__class__.objects.filter(pk=owner.pk).values_list("password", "username").get(),
     )
@@ -78,6 +84,8 @@ def concrete(route: str, world) -> str:  # type: ignore[no-untyped-def]
             return str(world["token"].pk)
         if "medication" in route:
             return str(world["medication"].pk)
+        if route.startswith("screening/"):
+            return str(world["screening"].pk)
         return str(world["episode"].pk)
 
     url = re.sub(r"<(?:(?P<conv>[^>:]+):)?(?P<name>[^>]+)>", value, route)

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
 from nightcramp.accounts.forms import ProfileForm, SignupForm, TokenForm
@@ -31,8 +31,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                 hemisphere=hemisphere_of_zone(data["time_zone"]) or Hemisphere.NORTH,
             )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome. Tap the big button whenever a cramp starts, even at 3 a.m.")
-        return redirect("tonight")
+        return redirect(reverse("screening:questionnaire") + "?welcome=1")
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -29,7 +29,7 @@ def test_it_creates_the_account_with_a_profile_in_the_posted_time_zone(anon_clie
     response = sign_up(anon_client)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("tonight")
+    assert response["Location"] == reverse("screening:questionnaire") + "?welcome=1"
     user = get_user_model().objects.get(username="carol")
     assert user.check_password(PASSWORD)
     assert user.profile.time_zone == "America/New_York"

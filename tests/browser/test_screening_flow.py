@@ -1,0 +1,74 @@
+"""The health check in a real browser: offered at sign-up, answered on a phone, a same-day result.
+
+Takes the screenshots docs/screenshots/screening-questionnaire.png and screening-result-same-day.png
+(`NIGHTCRAMP_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest tests/browser` refreshes them).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from nightcramp.screening.models import Screening
+from tests.browser.test_diary_flow import PASSWORD, SCREENSHOTS, chip
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+NO = [
+    "Have you suddenly become short of breath",
+    "Has a cramp lasted more than 10 minutes",
+    "Before the cramps began",
+    "Are any of your muscles getting weaker",
+    "Do you see or feel small twitches",
+    "Do you often get cramps in muscles other",
+    "Do your calves ache when you walk",
+    "Do you get an urge to move your legs",
+    "Do you take quinine",
+]
+
+
+def test_sign_up_answer_the_check_and_read_a_same_day_result(phone):
+    page = phone
+    with time_machine.travel(datetime(2027, 5, 3, 15, 0, tzinfo=ZoneInfo("Europe/London")), tick=True):
+        page.goto("/signup/")
+        page.get_by_label("Username").fill("rosa")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_label("Password confirmation").fill(PASSWORD)
+        page.get_by_role("button", name="Create account").click()
+        page.wait_for_url("**/screening/?welcome=1")
+        page.get_by_role("heading", name="Health check", exact=True).wait_for()
+        assert page.get_by_role("link", name="Skip for now").is_visible()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "screening-questionnaire.png"))
+
+        chip(page, "Is one of your calves swollen", "Yes").click()
+        for question in NO:
+            chip(page, question, "No").click()
+        chip(page, "Do the cramps often wake you", "Yes").click()
+        chip(page, "Do you have numbness", "Not sure").click()
+        chip(page, "Do you take any medicines?", "No, none").click()
+        page.get_by_label("Diabetes").check()
+        page.get_by_label("Your age").fill("71")
+        chip(page, "Sex", "Female").click()
+        page.get_by_role("button", name="See the result").click()
+
+        page.get_by_role("heading", name="Get medical advice today").wait_for()
+        first = page.locator("article.finding").first
+        assert "Swollen, warm or red calf" in first.inner_text()
+        assert "Sources:" in first.inner_text()
+        later = page.locator("article.finding").all_inner_texts()
+        assert any("Cramps that often disturb your sleep" in t for t in later[1:])
+        assert any("Cramps with diabetes" in t for t in later[1:])
+        assert page.get_by_text("This is not a diagnosis").is_visible()
+        page.screenshot(path=str(SCREENSHOTS / "screening-result-same-day.png"), full_page=True)
+
+        answers = Screening.objects.get(user__username="rosa").answers
+        assert answers["symptoms"]["calf_swelling_warmth_or_redness"] is True
+        assert "numbness_or_tingling" not in answers["symptoms"]  # "Not sure" stays unanswered
+        assert answers["conditions"] == ["diabetes"] and answers["medications"] == []
+
+        page.get_by_role("link", name="Health check").click()  # the menu opens the latest result
+        page.get_by_role("heading", name="Get medical advice today").wait_for()
