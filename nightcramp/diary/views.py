@@ -37,6 +37,7 @@ from nightcramp.diary.forms import (
 )
 from nightcramp.diary.models import Episode, Medication, Night, Profile
 from nightcramp.diary.nights import is_valid_zone, localize, zone
+from nightcramp.screening import watch
 
 NIGHTS_PER_PAGE = 30
 MAX_BACKDATE_MINUTES = 24 * 60
@@ -92,11 +93,13 @@ def home(request: HttpRequest) -> HttpResponse:
 @person
 def tonight(request: Request) -> HttpResponse:
     profile = services.profile_of(request.user)
-    day = profile.window.current_night(profile.local_now())
+    now = profile.local_now()
+    day = profile.window.current_night(now)
     episodes = Episode.objects.filter(user=request.user, night__date=day).order_by("started_at")
     return render(request, "diary/tonight.html", {
         "nav": "tonight", "day": day, "episodes": list(episodes),
-        "last_night": profile.window.last_night(profile.local_now()),
+        "last_night": profile.window.last_night(now),
+        "notices": watch.notices(request.user, now.date()),
     })
 
 
@@ -299,7 +302,8 @@ def history(request: Request) -> HttpResponse:
     nights = services.nights_with_episodes(request.user).order_by("-date")
     page = Paginator(nights, NIGHTS_PER_PAGE).get_page(request.GET.get("page"))
     today = local_today(services.profile_of(request.user))
-    return render(request, "diary/history.html", {"nav": "history", "page": page, "today": today})
+    return render(request, "diary/history.html", {"nav": "history", "page": page, "today": today,
+                                                  "notices": watch.notices(request.user, today)})
 
 
 def month_step(year: int, month: int, step: int) -> date:

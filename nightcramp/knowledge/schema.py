@@ -61,6 +61,7 @@ DIARY: Final[dict[str, tuple[Kind, str]]] = {
     "longest_episode_minutes": ("number", "the longest cramp logged in the diary, in minutes"),
     "share_outside_calf_foot": ("number", "the share of logged cramps outside the calf and foot"),
     "share_daytime": ("number", "the share of logged cramps during the day"),
+    "clear_rise_ratio": ("number", "a clear rise in cramps a night in the diary, recent over earlier"),
 }
 """Observations the diary layer can pass to ``screen(..., diary_facts=...)`` as ``diary.<name>``."""
 

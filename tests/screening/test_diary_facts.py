@@ -32,3 +32,37 @@ def test_a_rise_in_the_diary_checks_the_diary_medicines() -> None:
 def test_without_diary_facts_nothing_is_left_open() -> None:
     assert screen(negative_answers(), diary_facts={}).as_dict() == screen(negative_answers()).as_dict()
     assert screen(negative_answers()).unanswered == ()
+
+
+def test_a_clear_rise_fires_the_routine_rule_and_nothing_else() -> None:
+    result = screen(negative_answers(), diary_facts={"clear_rise_ratio": 2})
+    (finding,) = result.findings
+    assert finding.rule == "cramps_more_frequent" and finding.urgency == "routine" == result.urgency
+    assert finding.because == ("diary.clear_rise_ratio",)
+    assert {s.id for s in finding.sources} == {"S1", "S2", "S6", "S8"}
+    assert "summer" in finding.advice and "Do not stop or change a prescribed medicine" in finding.advice
+
+
+def test_without_a_clear_rise_the_rule_is_silent_and_never_left_open() -> None:
+    for facts in ({"clear_rise_ratio": 1.99}, {}, None):
+        result = screen(negative_answers(), diary_facts=facts)
+        assert [f.rule for f in result.findings] == ["self_care_routine"]
+        assert "cramps_more_frequent" not in {u.rule for u in result.unanswered}
+    assert "cramps_more_frequent" not in {u.rule for u in screen({}).unanswered}
+
+
+def test_a_clear_rise_fires_even_when_no_question_was_answered() -> None:
+    result = screen({}, diary_facts={"clear_rise_ratio": 3.5})
+    assert [f.rule for f in result.findings] == ["cramps_more_frequent"]
+
+
+def test_a_rise_after_a_new_medicine_fires_both_rules_and_a_long_cramp_leads() -> None:
+    facts = {"clear_rise_ratio": 2.4, "cramps_began_or_worsened": "2026-05-20", "longest_episode_minutes": 12,
+             "medications": [{"name": "Salmeterol 50 micrograms inhaler", "started": "2026-04-30"}]}
+    result = screen(negative_answers(), diary_facts=facts)
+    assert [f.rule for f in result.findings] == ["cramp_over_10_minutes", "medicine_started_before_cramps",
+                                                 "cramps_more_frequent"]
+    assert result.urgency == "same_day"
+    later = {**facts, "medications": [{"name": "Salmeterol", "started": "2026-05-21"}]}
+    assert [f.rule for f in screen(negative_answers(), diary_facts=later).findings] == [
+        "cramp_over_10_minutes", "cramps_more_frequent"]

@@ -144,6 +144,7 @@ def test_the_package_never_imports_django() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; import nightcramp.knowledge, nightcramp.screening.engine; "
+    code = ("import sys; import nightcramp.knowledge, nightcramp.screening.engine, "
+            "nightcramp.screening.diary_facts; "
             "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
