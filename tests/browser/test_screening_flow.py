@@ -72,3 +72,32 @@ def test_sign_up_answer_the_check_and_read_a_same_day_result(phone):
 
         page.get_by_role("link", name="Health check").click()  # the menu opens the latest result
         page.get_by_role("heading", name="Get medical advice today").wait_for()
+
+
+def test_a_cramp_logged_as_over_ten_minutes_raises_a_notice_on_tonight(phone):
+    """The diary is watched by the same rules: log a long cramp in the browser, see the notice at once."""
+    from tests.browser.test_diary_flow import sign_up
+
+    page = phone
+    with time_machine.travel(datetime(2027, 5, 4, 2, 40, tzinfo=ZoneInfo("Europe/London")), tick=True):
+        sign_up(page, "noor")
+        assert page.locator(".notices").count() == 0
+        page.get_by_role("button", name="Cramp now").click()
+        page.get_by_role("button", name="Save details").wait_for()
+        chip(page, "Which muscle", "Calf").click()
+        chip(page, "How long", "over 10 min").click()
+        page.get_by_role("button", name="Save details").click()
+        page.get_by_text("Details saved for the cramp at 02:40").wait_for()  # back on Tonight, reloaded
+
+        notice = page.locator("article.notice").first
+        notice.wait_for()
+        text = notice.inner_text()
+        assert "Get medical advice today" in text
+        assert "A cramp that lasts more than 10 minutes" in text
+        assert "a cramp logged as lasting over 10 minutes on 4 May" in text
+        assert "Sources:" in text
+        notice.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "tonight-diary-notice.png"))
+
+        page.goto("/history/")
+        assert "A cramp that lasts more than 10 minutes" in page.locator("article.notice").first.inner_text()
