@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "nightcramp.accounts",
     "nightcramp.diary",
     "nightcramp.screening",
+    "nightcramp.care",
 ]
 
 MIDDLEWARE = [

@@ -6,5 +6,6 @@ urlpatterns = [
     path("", include("nightcramp.accounts.urls")),
     path("", include("nightcramp.diary.urls")),
     path("screening/", include("nightcramp.screening.urls")),
+    path("", include("nightcramp.care.urls")),
     path("api/v1/", include("nightcramp.api.urls")),
 ]
