@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as RequestInvalid
 
-from nightcramp.api import episodes, me, medications, nights
+from nightcramp.api import episodes, me, medications, nights, stretching
 from nightcramp.api.auth import session_auth, token_auth
 from nightcramp.api.schemas import Index
 from nightcramp.diary.services import IdConflict
@@ -22,7 +22,7 @@ from nightcramp.diary.services import IdConflict
 api = NinjaAPI(
     title="nightcramp API",
     version="1",
-    description="Your night diary: episodes, nights and medications. Authenticate with "
+    description="Your night diary: episodes, nights, medications and stretch sessions. Authenticate with "
     "`Authorization: Bearer <token>` (create one on the Account page) or a signed-in session.",
     urls_namespace="api-v1",
     auth=[token_auth, session_auth],
@@ -31,6 +31,8 @@ api = NinjaAPI(
 api.add_router("/episodes", episodes.router)
 api.add_router("/nights", nights.router)
 api.add_router("/medications", medications.router)
+api.add_router("/stretch-sessions", stretching.router)
+api.add_router("/routines", stretching.routines_router)
 api.add_router("/me", me.router)
 
 

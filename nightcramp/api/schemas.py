@@ -12,6 +12,7 @@ from uuid import UUID
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
+from nightcramp.care.models import StretchSession
 from nightcramp.diary.models import Episode, Hemisphere, Leg, Muscle, Night, Profile, Relief, Sex, Theme
 
 T = TypeVar("T")
@@ -210,3 +211,61 @@ class Index(Schema):
     name: str
     version: str
     schema_url: str = Field(description="The OpenAPI schema of this API.")
+
+
+# --- Stretch sessions ------------------------------------------------------------------------
+class StretchSessionIn(Input):
+    id: UUID | None = ClientId
+    routine: str = Field(description='A routine id: "standing" or "seated" (see GET /routines).')
+    extras: list[str] = Field([], description="Optional extra stretches of that routine that were done.")
+    started_at: datetime = Field(description="When the routine began, ISO 8601 with a UTC offset.")
+    ended_at: datetime = Field(description="When it finished or was stopped.")
+    tz: str | None = Zone
+    holds_done: int = Field(ge=1, le=100,
+                            description="Holds completed (fewer than planned: stopped part-way).")
+
+
+class StretchSessionOut(Schema):
+    id: UUID
+    night: date = Field(description="The night it belongs to (and marked as stretched).")
+    routine: str
+    extras: list[str]
+    started_at: datetime
+    ended_at: datetime
+    tz: str
+    holds_planned: int
+    holds_done: int
+    completed: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_night(obj: StretchSession) -> date:
+        return obj.night.date
+
+    @staticmethod
+    def resolve_extras(obj: StretchSession) -> list[str]:
+        return [e for e in obj.extras.split(",") if e]
+
+
+class RoutineStepOut(Schema):
+    kind: str
+    seconds: int
+    stretch: str
+    side: str
+    hold: int
+    title: str
+    say: str
+    how: str
+    picture: str
+    tested: bool
+
+
+class RoutineOut(Schema):
+    id: str
+    title: str
+    summary: str
+    default: bool
+    extras: list[str]
+    holds: int
+    seconds: int
+    steps: list[RoutineStepOut]

@@ -17,6 +17,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from nightcramp.accounts.models import ApiToken
 from nightcramp.authz import access_of
+from nightcramp.care.models import StretchSession
+from nightcramp.care.services import record_session
 from nightcramp.diary.models import Episode, Medication, Night
 from nightcramp.diary.services import log_episode, save_medication, save_night
 from tests.api.conftest import CSRF_SECRET, NOW, Api
@@ -35,7 +37,10 @@ def owners_world(owner: User) -> dict[str, str]:
     episode, _ = log_episode(owner, started_at=NOW - timedelta(hours=6), note="private")
     medication, _ = save_medication(owner, name="private")
     night = save_night(owner, episode.night.date, note="private")
-    return {"episode_id": str(episode.id), "medication_id": str(medication.id), "day": night.date.isoformat()}
+    stretch, _ = record_session(owner, routine="standing", started_at=NOW - timedelta(hours=7),
+                                ended_at=NOW - timedelta(hours=7) + timedelta(minutes=4), holds_done=12)
+    return {"episode_id": str(episode.id), "medication_id": str(medication.id), "day": night.date.isoformat(),
+            "session_id": str(stretch.id)}
 
 
 def url_of(pattern: URLPattern, ids: dict[str, str]) -> str:
@@ -43,7 +48,7 @@ def url_of(pattern: URLPattern, ids: dict[str, str]) -> str:
 
 
 def snapshot(owner: User) -> tuple[list[Any], ...]:
-    models = (Episode, Night, Medication)
+    models = (Episode, Night, Medication, StretchSession)
     return tuple(list(model.objects.filter(user=owner).order_by("pk").values()) for model in models)
 
 

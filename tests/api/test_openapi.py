@@ -15,6 +15,9 @@ PATHS = {
     "/api/v1/nights/{day}": {"get", "put", "delete"},
     "/api/v1/medications": {"get", "post"},
     "/api/v1/medications/{medication_id}": {"get", "patch", "delete"},
+    "/api/v1/stretch-sessions": {"get", "post"},
+    "/api/v1/stretch-sessions/{session_id}": {"get", "delete"},
+    "/api/v1/routines": {"get"},
     "/api/v1/me": {"get"},
 }
 
