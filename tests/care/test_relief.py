@@ -1,0 +1,51 @@
+"""The relief page as the server sends it: guidance for every muscle (readable without JavaScript), the
+same-day rule for a cramp over 10 minutes, and the cramp from "Cramp now" when it is given.
+
+The flow itself (timing, escalation, saving what helped) runs in tests/browser/test_care_flow.py.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils.html import escape
+
+from nightcramp.diary.services import log_episode
+from nightcramp.knowledge import load
+from nightcramp.knowledge.care import load_care
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 7, 10, 2, 5, tzinfo=UTC)
+
+
+def test_every_muscle_has_its_stretch_and_the_walk_with_sources(owner_client):
+    body = owner_client.get(reverse("relief")).content.decode()
+    care = load_care()
+    for relief in care.relief.values():
+        assert f'data-muscle="{relief.muscle}"' in body and escape(relief.how) in body
+    assert escape(care.walk.how) in body and "NICE CKS, Leg cramps" in body
+    assert body.count("<svg") == 4  # calf, foot, back and front of the thigh, drawn inline
+    assert 'data-episode=""' in body  # the page logs a new cramp itself
+
+
+def test_the_long_cramp_warning_is_the_screening_rule_with_its_sources(owner_client):
+    body = owner_client.get(reverse("relief")).content.decode()
+    rule = load().rule("cramp_over_10_minutes")
+    assert rule.tier == "same_day" and escape(rule.title) in body and escape(rule.advice) in body
+    for source_id in rule.sources:
+        assert escape(load().sources[source_id].citation) in body
+    assert 'data-long-seconds="600"' in body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_cramp_from_cramp_now_is_carried_into_the_flow(owner, owner_client, other_client):
+    episode, _ = log_episode(owner, started_at=datetime(2026, 7, 10, 2, 1, tzinfo=UTC))
+    body = owner_client.get(reverse("relief_episode", args=[episode.pk])).content.decode()
+    assert f'data-episode="{episode.pk}"' in body and 'data-started="2026-07-10T02:01:00+00:00"' in body
+    assert "since the cramp began (03:01)" in body
+    assert other_client.get(reverse("relief_episode", args=[episode.pk])).status_code == 404
+    details = owner_client.post(reverse("episode_now"), {"id": str(episode.pk)}, HTTP_HX_REQUEST="true")
+    assert reverse("relief_episode", args=[episode.pk]) in details.content.decode()
