@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nightcramp.diary.context.theme",
+                "nightcramp.care.context.reminders",
             ],
         },
     },

@@ -1,0 +1,32 @@
+"""The in-app reminder: signed-in pages carry the person's enabled reminders for js/reminder.js."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from nightcramp.care.reminders import enabled_kinds
+from nightcramp.care.services_reminders import reminders_of
+from nightcramp.diary.services import profile_of
+
+
+def reminder_data(request: HttpRequest) -> str:
+    """JSON for ``<body data-reminders>``: the zone the times are in, and each enabled reminder."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ""
+    row = reminders_of(user)
+    kinds = enabled_kinds(row)
+    if not kinds:
+        return ""
+    items = [{"key": k.key, "at": k.at(row).strftime("%H:%M"), "title": k.summary, "text": k.text,
+              "action": k.action, "url": k.url()} for k in kinds]
+    return json.dumps({"zone": profile_of(user).time_zone, "items": items}, separators=(",", ":"))
+
+
+def reminders(request: HttpRequest) -> dict[str, Any]:
+    # Lazy: fragments that never render base.html (HTMX swaps) never query the settings.
+    return {"reminders_data": SimpleLazyObject(lambda: reminder_data(request))}
