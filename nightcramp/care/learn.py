@@ -1,7 +1,84 @@
-"""(being written)"""
+"""The "Understanding" pages: short, cited pages about night cramps, at /learn/.
+
+The content is data (``nightcramp/knowledge/education.toml``, validated by
+``nightcramp.knowledge.education``). Each claim shows its sources as numbered links to the references at
+the bottom of its page. The pages hold no personal data, so anyone may read them, signed in or not.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from dataclasses import dataclass
 
-urlpatterns: list[URLPattern] = []
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+from nightcramp.authz import public
+from nightcramp.knowledge import education
+from nightcramp.knowledge.education import Claim, Page, Section
+from nightcramp.knowledge.loader import Source
+
+
+@dataclass(frozen=True)
+class Reference:
+    number: int
+    source: Source
+
+
+@dataclass(frozen=True)
+class ShownClaim:
+    claim: Claim
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True)
+class ShownSection:
+    section: Section
+    claims: tuple[ShownClaim, ...]
+
+
+def arrange(page: Page, sources: dict[str, Source]) -> tuple[list[ShownSection], list[Reference]]:
+    """The page's sections with each claim's numbered references, and the reference list in that order."""
+    numbers = {sid: n for n, sid in enumerate(page.source_ids(), start=1)}
+    references = [Reference(n, sources[sid]) for sid, n in numbers.items()]
+    by_id = {r.source.id: r for r in references}
+    sections = [
+        ShownSection(section=s, claims=tuple(
+            ShownClaim(claim=c, references=tuple(sorted((by_id[sid] for sid in c.sources),
+                                                        key=lambda r: r.number)))
+            for c in s.claims))
+        for s in page.sections
+    ]
+    return sections, references
+
+
+@public
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    pages = education.load().pages
+    return render(request, "care/learn/index.html", {"pages": pages, "nav": "learn"})
+
+
+@public
+@require_GET
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    knowledge = education.load()
+    try:
+        shown = knowledge.page(slug)
+    except KeyError:
+        raise Http404("No such page") from None
+    sections, references = arrange(shown, knowledge.sources)
+    pages = knowledge.pages
+    at = pages.index(shown)
+    return render(request, "care/learn/page.html", {
+        "page": shown, "sections": sections, "references": references, "nav": "learn",
+        "previous": pages[at - 1] if at > 0 else None,
+        "next": pages[at + 1] if at + 1 < len(pages) else None,
+    })
+
+
+urlpatterns = [
+    path("", index, name="learn"),
+    path("<slug:slug>/", page, name="learn_page"),
+]
