@@ -19,6 +19,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from nightcramp.accounts.models import ApiToken
+from nightcramp.care.models import ReminderSettings, StretchSession
+from nightcramp.care.services import record_session
 from nightcramp.diary.models import Episode, Medication, Night, Profile
 from nightcramp.diary.services import log_episode, save_medication, save_night
 from nightcramp.screening.models import Screening
@@ -26,7 +28,9 @@ from nightcramp.screening.services import save_screening
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 SECRET = "ALICE-PRIVATE-NOTE"
-PUBLIC = {"signup", "login", "logout", "home", "api-v1:openapi-json"}
+PUBLIC = {"signup", "login", "logout", "home", "api-v1:openapi-json", "learn", "learn_page", "reminders_feed",
+          "service_worker", "manifest", "offline"}
+FEED_SECRET = "alice-feed-" + "0" * 30
 
 
 def walk(patterns, prefix="", namespace=""):  # type: ignore[no-untyped-def]
@@ -53,8 +57,12 @@ def world(owner, other):  # type: ignore[no-untyped-def]
         screening = save_screening(owner, {"symptoms": {"muscle_twitching": True},
                                            "medications": [{"name": SECRET, "started": "2026-01-01"}]})
         save_screening(other, {"age": 40})
+        ReminderSettings.objects.create(user=owner, bedtime_enabled=True, feed_secret=FEED_SECRET)
+        stretch, _ = record_session(owner, routine="standing", holds_done=12,
+                                    started_at=datetime(2026, 3, 9, 22, 0, tzinfo=UTC),
+                                    ended_at=datetime(2026, 3, 9, 22, 4, tzinfo=UTC))
     return {"episode": episode, "medication": medication, "token": token, "raw": raw,
-            "day": date(2026, 3, 9), "owner": owner, "screening": screening}
+            "day": date(2026, 3, 9), "owner": owner, "screening": screening, "stretch": stretch}
 
 
 def snapshot(owner):  # type: ignore[no-untyped-def]
@@ -65,6 +73,8 @@ def snapshot(owner):  # type: ignore[no-untyped-def]
         list(Medication.objects.filter(user=owner).order_by("pk").values()),
         list(ApiToken.objects.filter(user=owner).order_by("pk").values()),
         list(Screening.objects.filter(user=owner).order_by("pk").values()),
+        list(StretchSession.objects.filter(user=owner).order_by("pk").values()),
+        list(ReminderSettings.objects.filter(user=owner).order_by("pk").values()),
         list(Profile.objects.filter(user=owner).values()),
         owner.__class__.objects.filter(pk=owner.pk).values_list("password", "username").get(),
     )
@@ -74,12 +84,18 @@ def concrete(route: str, world) -> str:  # type: ignore[no-untyped-def]
     """A real URL for a route pattern, pointing at the owner's rows."""
     def value(match: re.Match[str]) -> str:
         name = match.group("name")
+        if name == "slug" and route.startswith("learn/"):
+            return "why-cramps-happen"
         if name in ("day", "date", "night_date"):
             return world["day"].isoformat()
         if name == "year":
             return "2026"
         if name == "month":
             return "3"
+        if name == "secret":
+            return FEED_SECRET
+        if name == "session_id" or (name == "pk" and "sessions/" in route):
+            return str(world["stretch"].pk)
         if name == "pk" and "token" in route:
             return str(world["token"].pk)
         if "medication" in route:

@@ -27,6 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from django_htmx.middleware import HtmxDetails
 
 from nightcramp.authz import PersonRequest, owned, person, public
+from nightcramp.care import services as care_services
 from nightcramp.diary import services
 from nightcramp.diary.forms import (
     EpisodeDetailsForm,
@@ -100,6 +101,7 @@ def tonight(request: Request) -> HttpResponse:
         "nav": "tonight", "day": day, "episodes": list(episodes),
         "last_night": profile.window.last_night(now),
         "notices": watch.notices(request.user, now.date()),
+        "adherence": care_services.adherence(request.user, now),
     })
 
 

@@ -66,6 +66,7 @@ def test_it_sends_an_anonymous_visitor_to_log_in(anon_client):
 def test_it_reads_the_profile_once_per_request(owner_client, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
     # session, user, profile (shared by the page and the theme), tonight's episodes; then the diary
     # notices (nightcramp.screening.watch): the last 182 nights with their cramps, the medicines, and
-    # the latest health-check answers (read only when the diary shows something)
-    with django_assert_max_num_queries(7):
+    # the latest health-check answers (read only when the diary shows something); the nights stretched
+    # lately (nightcramp.care.services.adherence); the reminder settings (nightcramp.care.context)
+    with django_assert_max_num_queries(8):
         assert owner_client.get(reverse("tonight")).status_code == 200

@@ -27,6 +27,68 @@
     });
   }
 
+  // No network: keep the cramp on this device (the outbox sends it once the network is back) and say so.
+  // A form sent while the network is down never reached the server, or did and its answer was lost;
+  // either way the same client id is sent again, and the server stores it once.
+  function two(n) { return ("0" + n).slice(-2); }
+
+  function startOf(form, submitter) {
+    var now = new Date();
+    if (submitter && submitter.name === "ago" && submitter.value) return new Date(now - Number(submitter.value) * 60000);
+    var at = form.querySelector("input[name='at']");
+    if (at && at.value) {
+      var parts = at.value.split(":"), when = new Date(now);
+      when.setHours(Number(parts[0]), Number(parts[1]), 0, 0);
+      if (when > now) when.setDate(when.getDate() - 1);  // a time later than now means yesterday
+      return when;
+    }
+    return now;
+  }
+
+  function keepOffline(form, submitter) {
+    var outbox = window.nightcrampOutbox, panel = document.getElementById("tonight-panel");
+    if (!outbox || !panel) return false;
+    var id = form.querySelector("input[name='id']").value || outbox.uuid();
+    var started = startOf(form, submitter), zoneInput = form.querySelector("input[name='tz']");
+    var label = "cramp at " + two(started.getHours()) + ":" + two(started.getMinutes());
+    outbox.add("POST", panel.getAttribute("data-api-episodes"),
+               {id: id, started_at: started.toISOString(), tz: (zoneInput && zoneInput.value) || undefined}, label);
+    sessionStorage.setItem("nightcramp.relief.current", JSON.stringify(
+      {id: id, started: started.toISOString(), step: "muscle", muscle: ""}));
+    var note = panel.querySelector("[data-offline-note]");
+    if (!note) {
+      note = document.createElement("section");
+      note.className = "card offline-note";
+      note.setAttribute("data-offline-note", "");
+      panel.insertBefore(note, panel.firstChild.nextSibling);
+    }
+    note.innerHTML = "";
+    var heading = document.createElement("h2");
+    heading.textContent = "Cramp logged at " + label.slice(10) + " on this device";
+    heading.tabIndex = -1;
+    var text = document.createElement("p");
+    text.textContent = "There is no network, so it waits here and is sent when the network is back.";
+    var relief = document.createElement("a");
+    relief.className = "button relief-start";
+    relief.href = panel.getAttribute("data-relief");
+    relief.textContent = "Still cramping? Guide me through it";
+    note.appendChild(heading); note.appendChild(text); note.appendChild(relief);
+    heading.focus();
+    freshIds();
+    return true;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches("form[data-new-entry]") || navigator.onLine) return;
+    if (keepOffline(form, event.submitter)) { event.preventDefault(); event.stopPropagation(); }
+  }, true);
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("form[data-new-entry]");
+    if (form) keepOffline(form, event.detail.requestConfig && event.detail.requestConfig.triggeringEvent &&
+                                event.detail.requestConfig.triggeringEvent.submitter);
+  });
+
   freshIds();
   linkDuration(document);
   // Coming back through the browser's history must not reuse an id that was already sent.

@@ -1,0 +1,87 @@
+"""The service worker, the web app manifest and the offline page, as the server sends them.
+
+What they do in a browser with no network is tested in tests/browser/test_care_flow.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from nightcramp.care import offline
+
+pytestmark = pytest.mark.django_db
+
+
+def worker(client) -> tuple[str, dict]:  # type: ignore[no-untyped-def,type-arg]
+    response = client.get(reverse("service_worker"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/javascript; charset=utf-8"
+    assert response["Service-Worker-Allowed"] == "/"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+    body = response.content.decode()
+    config = json.loads(re.search(r"var CONFIG = (\{.*?\});\n", body).group(1))  # type: ignore[union-attr]
+    return body, config
+
+
+def test_the_worker_keeps_the_three_offline_pages_and_every_file_they_load(anon_client, owner_client):
+    body, config = worker(anon_client)
+    assert config["pages"] == ["/tonight/", "/routine/", "/relief/"]
+    for page in config["pages"]:
+        html = owner_client.get(page).content.decode()
+        loaded = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', html))
+        missing = loaded - set(config["assets"])
+        assert not missing, f"{page} loads files the worker does not keep: {sorted(missing)}"
+    for asset in config["assets"]:
+        response = owner_client.get(asset)
+        assert response.status_code == 200, asset
+        response.close()
+    assert config["offline"] == reverse("offline") and config["login"] == reverse("login")
+
+
+def test_the_cache_name_changes_when_a_kept_file_changes() -> None:
+    before = offline.version()
+    assert re.fullmatch(r"[0-9a-f]{16}", before)
+    offline.version.cache_clear()
+    path = finders.find("nightcramp/js/outbox.js")
+    assert path
+    with open(str(path), "a", encoding="utf-8") as fh:
+        fh.write("\n")
+    try:
+        offline.version.cache_clear()
+        assert offline.version() != before
+    finally:
+        with open(str(path), "rb+") as fh:
+            fh.seek(-1, 2)
+            fh.truncate()
+        offline.version.cache_clear()
+    assert offline.version() == before
+
+
+def test_the_manifest_makes_the_app_installable(anon_client):
+    response = anon_client.get(reverse("manifest"))
+    assert response["Content-Type"] == "application/manifest+json"
+    manifest = response.json()
+    assert manifest["start_url"] == "/tonight/" and manifest["display"] == "standalone"
+    assert manifest["icons"][0]["src"] == "/static/nightcramp/icon.svg"
+    assert [s["url"] for s in manifest["shortcuts"]] == ["/tonight/", "/routine/", "/relief/"]
+
+
+def test_every_page_links_the_manifest_and_registers_the_worker_only_for_a_signed_in_person(
+        anon_client, owner_client):  # type: ignore[no-untyped-def]
+    signed_in = owner_client.get(reverse("tonight")).content.decode()
+    assert f'<link rel="manifest" href="{reverse("manifest")}">' in signed_in
+    assert 'data-signed-in="true"' in signed_in and "nightcramp/js/offline.js" in signed_in
+    signed_out = anon_client.get(reverse("login")).content.decode()
+    assert 'data-signed-in="false"' in signed_out  # there the script empties the kept pages instead
+
+
+def test_the_offline_page_names_what_works_without_a_network(anon_client):
+    body = anon_client.get(reverse("offline")).content.decode()
+    assert "No network" in body
+    for name in ("tonight", "routine", "relief"):
+        assert f'href="{reverse(name)}"' in body
