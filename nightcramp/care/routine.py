@@ -33,17 +33,26 @@ def minutes_words(seconds: int) -> str:
     return f"about {minutes:g} minutes"
 
 
-def plans(care: Care) -> dict[str, dict[str, Any]]:
-    """Every routine with and without its extras, keyed ``routine`` or ``routine+extra``, for the player."""
-    found: dict[str, dict[str, Any]] = {}
+def plans(care: Care) -> dict[str, Any]:
+    """Every routine with and without its extras, keyed ``routine`` or ``routine+extra``, for the player.
+
+    Each step names its stretch and side; the words and picture of each (stretch, side) are given once,
+    under ``texts``, so the page stays small."""
+    found: dict[str, Any] = {}
+    texts: dict[str, dict[str, Any]] = {}
     for routine in care.routines.values():
         choices: list[tuple[str, ...]] = [()] + [(extra.id,) for extra in routine.extras]
         for extras in choices:
             steps = plan(care, routine, extras)
+            for step in steps:
+                texts.setdefault(f"{step.stretch}:{step.side}", {
+                    "title": step.title, "how": step.how, "picture": step.picture, "tested": step.tested})
             key = "+".join((routine.id, *extras))
             found[key] = {"routine": routine.id, "extras": list(extras), "holds": holds_in(steps),
-                          "seconds": total_seconds(steps), "steps": [s.as_dict() for s in steps]}
-    return found
+                          "seconds": total_seconds(steps),
+                          "steps": [{"kind": s.kind, "seconds": s.seconds, "hold": s.hold, "say": s.say,
+                                     "text": f"{s.stretch}:{s.side}", "side": s.side} for s in steps]}
+    return {"plans": found, "texts": texts}
 
 
 def routine_cards(care: Care) -> list[dict[str, Any]]:

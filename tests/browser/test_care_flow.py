@@ -115,6 +115,28 @@ def test_during_a_cramp_the_flow_times_it_escalates_after_ten_minutes_and_saves_
     assert 660 <= (episode.duration_s or 0) <= 680
 
 
+def test_opened_on_its_own_the_flow_logs_the_cramp_only_once_the_muscle_is_chosen(phone):
+    page = phone
+    page.clock.install(time=datetime.now())
+    sign_up(page, "lena")
+    page.goto("/relief/")
+    page.get_by_role("heading", name="Where is the cramp?").wait_for()
+    page.clock.run_for(45_000)
+    assert not Episode.objects.filter(user__username="lena").exists()  # reading the page logs nothing
+    page.get_by_role("button", name="Foot").click()
+    page.wait_for_function("() => window.nightcrampOutbox.pending().length === 0")
+    (episode,) = Episode.objects.filter(user__username="lena")
+    page.clock.run_for(60_000)
+    page.get_by_role("button", name="It is over").click()
+    page.get_by_role("button", name="Rubbing the muscle").click()
+    page.get_by_role("heading", name="Saved").wait_for()
+    page.wait_for_function("() => window.nightcrampOutbox.pending().length === 0")
+    episode.refresh_from_db()
+    assert (episode.muscle, episode.relief, episode.relief_helped) == ("foot", "massage", True)
+    assert 100 <= (episode.duration_s or 0) <= 115  # from when the page opened
+    assert Episode.objects.filter(user__username="lena").count() == 1
+
+
 def test_with_no_network_two_cramps_and_a_routine_are_kept_and_sent_exactly_once(phone):
     page = phone
     page.clock.install(time=datetime.now() - timedelta(minutes=10))
@@ -126,8 +148,12 @@ def test_with_no_network_two_cramps_and_a_routine_are_kept_and_sent_exactly_once
                            "return (await c.keys()).length === 3; }")
     page.reload()  # now controlled by the worker
 
+    # No network: the browser is offline, and (since Chromium's offline mode can let a request from a page
+    # that a service worker controls slip through) every API request is cut as well.
     page.context.set_offline(True)
+    page.context.route("**/api/v1/**", lambda route: route.abort("internetdisconnected"))
     page.goto("/tonight/")  # from the kept copy
+    page.wait_for_function("() => !navigator.onLine")  # the page has heard that the network is gone
     page.get_by_role("button", name="Cramp now").click()
     page.get_by_text("on this device").first.wait_for()
     page.get_by_role("button", name="Cramp now").click()
@@ -145,6 +171,7 @@ def test_with_no_network_two_cramps_and_a_routine_are_kept_and_sent_exactly_once
     assert not Episode.objects.filter(user__username="kofi").exists()  # nothing reached the server
     assert not StretchSession.objects.filter(user__username="kofi").exists()
 
+    page.context.unroute("**/api/v1/**")
     page.context.set_offline(False)
     page.wait_for_function("() => window.nightcrampOutbox.pending().length === 0", timeout=15_000)
     episodes = Episode.objects.filter(user__username="kofi")

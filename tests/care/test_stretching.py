@@ -165,8 +165,14 @@ def test_the_routine_page_offers_the_player_the_steps_and_the_evidence(owner_cli
     assert "Not part of the tested routine" in body and "Add the standing thigh (quadriceps) stretch" in body
     assert "1.2 fewer cramps a night" in body and "Hallegraeff JM" in body
     assert "0 of the last 7 nights" in body and "Tonight: not yet" in body
-    plans = json.loads(body.split('id="routine-plans" type="application/json">')[1].split("</script>")[0])
+    data = json.loads(body.split('id="routine-plans" type="application/json">')[1].split("</script>")[0])
+    plans = data["plans"]
     assert set(plans) == {"standing", "standing+quadriceps_standing", "seated"}
+    first_hold = plans["standing"]["steps"][1]
+    assert first_hold == {"kind": "hold", "seconds": 10, "hold": 1, "say": "Hold. 1 of 3.",
+                          "text": "calf_wall:left", "side": "left"}
+    assert data["texts"]["calf_wall:left"]["title"] == "Wall calf stretch, left leg"
+    assert data["texts"]["quadriceps_standing:right"]["tested"] is False
     assert plans["standing"]["holds"] == 12 and plans["standing+quadriceps_standing"]["holds"] == 18
     seated = owner_client.get(reverse("routine") + "?routine=seated").content.decode()
     assert "Seated calf stretch" in seated and 'name="routine" value="seated"' in seated

@@ -12,7 +12,11 @@
     });
     return;
   }
-  if (url) navigator.serviceWorker.register(url, {scope: "/"}).catch(function () { /* works online anyway */ });
+  // After the page has loaded, so that filling the worker's cache never slows the page being opened.
+  function register() {
+    if (url) navigator.serviceWorker.register(url, {scope: "/"}).catch(function () { /* works online anyway */ });
+  }
+  if (document.readyState === "complete") register(); else window.addEventListener("load", register);
 
   document.addEventListener("submit", function (event) {
     var form = event.target;

@@ -1,6 +1,7 @@
 // Relief during a cramp: which muscle, the stretch for it, then stand and walk, with a clock running
-// since the cramp began. Opening the page without a logged cramp logs one at once; when it is over, its
-// duration, muscle and what helped are saved. Everything goes through the outbox, so it works offline.
+// since the cramp began. Without a logged cramp, choosing the muscle logs one (from when the page
+// opened); when it is over, its duration, muscle and what helped are saved. Everything goes through
+// the outbox, so it works offline.
 // Past 10 minutes despite stretching, the page says to get medical advice today, and why.
 (function () {
   "use strict";
@@ -30,12 +31,21 @@
     } else if (kept && !kept.given && Date.now() - Date.parse(kept.started) < MAX_OPEN_MS) {
       state = kept;  // the page was reloaded during the same cramp: it is already logged
     } else {
-      var now = new Date();
-      state = {id: outbox.uuid(), started: now.toISOString(), step: "muscle", muscle: "", logged: true};
-      outbox.add("POST", root.getAttribute("data-create-url"),
-                 {id: state.id, started_at: now.toISOString(), tz: zone()}, "cramp at " + hhmm(now));
+      // The clock starts now; the cramp is logged when the person says where it is, so opening the
+      // page only to read it logs nothing.
+      state = {id: outbox.uuid(), started: new Date().toISOString(), step: "muscle", muscle: "", logged: false};
     }
     state.given = !!given;
+    if (state.given) state.logged = true;
+    save();
+  }
+
+  function logOnce() {
+    if (state.logged) return;
+    var started = new Date(state.started);
+    outbox.add("POST", root.getAttribute("data-create-url"),
+               {id: state.id, started_at: started.toISOString(), tz: zone()}, "cramp at " + hhmm(started));
+    state.logged = true;
     save();
   }
 
@@ -70,6 +80,7 @@
   }
 
   function finish(relief, helped) {
+    logOnce();
     var seconds = Math.max(1, Math.round(elapsedMs() / 1000));
     var body = {duration_s: seconds, relief: relief, relief_helped: helped};
     if (state.muscle) body.muscle = state.muscle;
@@ -90,6 +101,7 @@
   $$("[data-muscle]").forEach(function (button) {
     button.addEventListener("click", function () {
       state.muscle = button.getAttribute("data-muscle");
+      logOnce();
       show("stretch");
     });
   });

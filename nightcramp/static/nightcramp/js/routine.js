@@ -8,7 +8,14 @@
   var root = document.querySelector("[data-player]");
   var plansEl = document.getElementById("routine-plans");
   if (!root || !plansEl) return;
-  var plans = JSON.parse(plansEl.textContent);
+  var data = JSON.parse(plansEl.textContent), plans = data.plans;
+  // Each step names its stretch and side; their words and picture are kept once, under data.texts.
+  Object.keys(plans).forEach(function (key) {
+    plans[key].steps.forEach(function (st) {
+      var text = data.texts[st.text];
+      st.title = text.title; st.how = text.how; st.picture = text.picture; st.tested = text.tested;
+    });
+  });
   var $ = function (sel) { return root.querySelector(sel); };
   var el = {
     startPanel: $("[data-start-panel]"), start: $("[data-start]"), stage: $("[data-stage]"),

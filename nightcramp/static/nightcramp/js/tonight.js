@@ -54,7 +54,7 @@
     outbox.add("POST", panel.getAttribute("data-api-episodes"),
                {id: id, started_at: started.toISOString(), tz: (zoneInput && zoneInput.value) || undefined}, label);
     sessionStorage.setItem("nightcramp.relief.current", JSON.stringify(
-      {id: id, started: started.toISOString(), step: "muscle", muscle: ""}));
+      {id: id, started: started.toISOString(), step: "muscle", muscle: "", logged: true}));
     var note = panel.querySelector("[data-offline-note]");
     if (!note) {
       note = document.createElement("section");
