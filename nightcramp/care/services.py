@@ -21,7 +21,7 @@ from nightcramp.diary.models import Night
 from nightcramp.diary.nights import is_valid_zone
 from nightcramp.diary.services import (
     FUTURE_TOLERANCE,
-    IdConflict,
+    already_stored,
     attribute,
     create_once,
     night_for,
@@ -67,12 +67,9 @@ def record_session(user: User, *, routine: str, started_at: datetime, ended_at: 
                    id: uuid.UUID | None = None) -> tuple[StretchSession, bool]:
     """Store a finished (or part-done) routine and mark its night as stretched. A repeated id returns
     the stored session: (session, created)."""
-    if id is not None:
-        existing = StretchSession.objects.filter(pk=id).first()
-        if existing is not None:
-            if existing.user_id != user.pk:
-                raise IdConflict(str(id))
-            return existing, False
+    existing = already_stored(StretchSession, id, user)
+    if existing is not None:
+        return existing, False
     extras = tuple(dict.fromkeys(e for e in extras if e))
     holds_planned = planned_holds(routine, extras)
     if not 1 <= holds_done <= holds_planned:

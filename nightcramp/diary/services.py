@@ -16,7 +16,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
 from nightcramp.diary.models import Episode, Medication, Night, Profile
@@ -33,6 +33,7 @@ MEDICATION_FIELDS = ("name", "dose", "started", "stopped", "note")
 
 P = ParamSpec("P")
 T = TypeVar("T")
+M = TypeVar("M", bound=Model)
 
 
 class IdConflict(Exception):
@@ -58,6 +59,17 @@ def create_once(create: Callable[P, T]) -> Callable[P, T]:
             return create(*args, **kwargs)
 
     return wrapper
+
+
+def already_stored(model: type[M], id: uuid.UUID | None, user: User) -> M | None:
+    """The row a client-chosen ``id`` already names (a retried request), or None; IdConflict when that
+    id belongs to someone else's row (which must say nothing more about it)."""
+    if id is None:
+        return None
+    existing = model._default_manager.filter(pk=id).first()
+    if existing is not None and existing.user_id != user.pk:  # type: ignore[attr-defined]
+        raise IdConflict(str(id))
+    return existing
 
 
 def profile_of(user: User) -> Profile:
@@ -109,12 +121,9 @@ def log_episode(
     **details: Any,
 ) -> tuple[Episode, bool]:
     """Store a cramp. Returns (episode, created); a repeated client id returns the stored one."""
-    if id is not None:
-        existing = Episode.objects.filter(pk=id).first()
-        if existing is not None:
-            if existing.user_id != user.pk:
-                raise IdConflict(str(id))
-            return existing, False
+    existing = already_stored(Episode, id, user)
+    if existing is not None:
+        return existing, False
     profile = profile_of(user)
     tz = tz or profile.time_zone
     started_at = _check_start(started_at or timezone.now(), tz)
@@ -226,12 +235,9 @@ def save_medication(user: User, medication: Medication | None = None, *,
     """Create (idempotently on a client id) or update a medication."""
     created = medication is None
     if medication is None:
-        if id is not None:
-            existing = Medication.objects.filter(pk=id).first()
-            if existing is not None:
-                if existing.user_id != user.pk:
-                    raise IdConflict(str(id))
-                return existing, False
+        existing = already_stored(Medication, id, user)
+        if existing is not None:
+            return existing, False
         medication = Medication(id=id or uuid.uuid4(), user=user)
     for name, value in fields.items():
         if name not in MEDICATION_FIELDS:

@@ -8,35 +8,18 @@ moment, so a reminder two minutes ahead is reached without waiting two real minu
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, time
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
 from nightcramp.care.models import ReminderSettings
+from tests.browser.test_diary_flow import SCREENSHOTS, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONDON = ZoneInfo("Europe/London")
-PASSWORD = "a long night of cramps"
-SCREENSHOTS = Path(os.environ.get("NIGHTCRAMP_SCREENSHOTS") or tempfile.mkdtemp(prefix="nightcramp-shots-"))
-
-
-def sign_up(page, username: str) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/signup/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/screening/?welcome=1")
-    page.get_by_role("link", name="Skip for now").click()
-    page.wait_for_url("**/tonight/")
-
-
 def test_the_bedtime_reminder_shows_while_the_app_is_open(phone):
     page = phone
     errors: list[object] = []

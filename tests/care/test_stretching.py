@@ -218,3 +218,10 @@ def test_checking_in_after_the_routine_finds_the_night_already_stretched(owner_c
     with time_machine.travel(NOW + timedelta(hours=9), tick=False):
         page = owner_client.get(reverse("checkin")).content.decode()
     assert 'name="stretched" value="True" id="id_stretched_0" checked' in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_night_page_names_the_routine_done_that_night(owner_client, owner):
+    session(owner, holds_done=7)
+    body = owner_client.get(reverse("night", args=[date(2026, 3, 10)])).content.decode()
+    assert "yes: the bedtime routine at 22:36, 7 of 12 holds</dd>" in body
