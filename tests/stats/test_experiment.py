@@ -1,0 +1,384 @@
+"""The randomised personal experiment: the plan, the CPQ analysis against reference fits, the exact
+randomisation test, the verdicts, and the nights-needed formulas of statistics.md §3.1."""
+
+from __future__ import annotations
+
+import doctest
+import itertools
+import json
+import math
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from scipy import special, stats
+from statsmodels.genmod import families
+from statsmodels.genmod.generalized_linear_model import GLM
+
+from nightcramp.stats import experiment, power
+from nightcramp.stats.base import Nights, Verdict
+from nightcramp.stats.experiment import (
+    ExperimentError,
+    analyse_experiment,
+    plan_experiment,
+    shrunk_dispersion,
+)
+
+START = date(2026, 3, 2)
+nan = math.nan
+
+# Six pairs of seven nights, the order within pairs mixed, with unlogged nights (NaN) in several periods.
+ARMS = ["stretch", "no_stretch", "no_stretch", "stretch", "stretch", "no_stretch",
+        "no_stretch", "stretch", "no_stretch", "stretch", "stretch", "no_stretch"]
+COUNTS: list[list[float]] = [
+    [0, 1, nan, 0, 2, 0, 1], [1, 2, 0, 3, 1, nan, nan],
+    [2, 0, 1, 1, 3, 0, 2], [0, 1, 0, nan, 1, 0, 0],
+    [1, 0, 0, 1, nan, 0, 1], [2, 1, 3, 0, 1, 2, 1],
+    [3, 1, 2, 0, 2, 4, 1], [1, 0, nan, nan, nan, 2, 0],
+    [0, 2, 1, 1, 0, 3, 1], [1, 1, 0, 0, 0, 1, 2],
+    [0, nan, 1, 0, 1, 0, 0], [2, 0, 1, 2, 1, 1, nan],
+]
+
+
+def experiment_nights(arms: Sequence[str], counts: Sequence[Sequence[float]],
+                      stretched: Sequence[Sequence[float]] | None = None) -> Nights:
+    """Consecutive periods, one per entry of ``arms``, with the given nightly counts (NaN = not logged)."""
+    labels = [p + 1 for p, period in enumerate(counts) for _ in period]
+    flat = [float(c) for period in counts for c in period]
+    done = ([float(s) for period in stretched for s in period] if stretched is not None
+            else [1.0 if arms[p - 1] == "stretch" else 0.0 for p in labels])
+    return Nights(dates=tuple(START + timedelta(days=i) for i in range(len(flat))), cramps=np.array(flat),
+                  stretched=np.array(done), planned=tuple(arms[p - 1] for p in labels),
+                  experiment_period=np.array(labels, dtype=np.int64))
+
+
+def period_totals(arms: Sequence[str], counts: Sequence[Sequence[float]]) -> tuple[np.ndarray, ...]:
+    """Per period: cramps, logged nights, pair index and 1 for stretching, computed directly."""
+    y = np.array([np.nansum(period) for period in counts])
+    n = np.array([np.sum(~np.isnan(np.array(period, dtype=float))) for period in counts], dtype=float)
+    pair = np.arange(len(counts)) // 2
+    x = np.array([1.0 if arm == "stretch" else 0.0 for arm in arms])
+    return y, n, pair, x
+
+
+def simulated(rng: np.random.Generator, pairs: int, rate_a: float, rr: float, k_night: float | None = None,
+              k_period: float | None = None, period_nights: int = 7) -> Nights:
+    """A seeded diary: random order within pairs, optional weekly gamma frailty and nightly NB shape."""
+    arms: list[str] = []
+    for first_is_stretch in rng.integers(0, 2, size=pairs):
+        arms += ["stretch", "no_stretch"] if first_is_stretch else ["no_stretch", "stretch"]
+    counts = []
+    for arm in arms:
+        mean = rate_a * (rr if arm == "stretch" else 1.0)
+        mean *= rng.gamma(k_period, 1 / k_period) if k_period else 1.0
+        nightly = np.full(period_nights, mean)
+        if k_night:
+            nightly = nightly * rng.gamma(k_night, 1 / k_night, size=period_nights)
+        counts.append(rng.poisson(nightly).astype(float).tolist())
+    return experiment_nights(arms, counts)
+
+
+# --- the plan -----------------------------------------------------------------------------------------
+
+
+def test_it_plans_numbered_consecutive_periods_in_pairs_with_one_of_each_arm() -> None:
+    plan = plan_experiment(START, pairs=6, period_nights=7, seed=11)
+    assert [p.number for p in plan.periods] == list(range(1, 13))
+    assert [p.pair for p in plan.periods] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]
+    assert plan.periods[0].first == START and plan.end == START + timedelta(days=83) and plan.nights == 84
+    for before, after in itertools.pairwise(plan.periods):
+        assert after.first == before.last + timedelta(days=1)
+    for first, second in zip(plan.periods[::2], plan.periods[1::2], strict=True):
+        assert {first.arm, second.arm} == {"stretch", "no_stretch"}
+        assert (first.last - first.first).days == 6
+
+
+def test_it_randomises_the_order_within_pairs_reproducibly() -> None:
+    def order(seed: int | None) -> tuple[str, ...]:
+        return tuple(p.arm for p in plan_experiment(START, pairs=8, seed=seed).periods[::2])
+
+    assert order(5) == order(5)
+    orders = {order(seed) for seed in range(20)}
+    assert len(orders) > 10  # different seeds give different schedules
+    firsts = [arm for seed in range(200) for arm in order(seed)]
+    assert 0.42 < firsts.count("stretch") / len(firsts) < 0.58  # a fair coin, pair by pair
+    fresh = plan_experiment(START)
+    assert plan_experiment(START, seed=fresh.seed) == fresh  # an unseeded plan keeps its seed
+
+
+def test_it_marks_the_first_nights_of_each_period_as_washout() -> None:
+    plan = plan_experiment(START, pairs=6, period_nights=7, washout_nights=2, seed=3)
+    rows = plan.as_rows()
+    washout = [r["date"] for r in rows if r["washout"]]
+    assert len(washout) == 2 * 12
+    assert washout == [p.first + timedelta(days=i) for p in plan.periods for i in range(2)]
+    assert all(plan.periods[0].is_washout(d) for d in washout[:2])
+
+
+def test_it_refuses_fewer_than_six_pairs_unless_asked() -> None:
+    with pytest.raises(ExperimentError, match=r"2/2\^J = 0.0625"):
+        plan_experiment(START, pairs=5)
+    assert plan_experiment(START, pairs=2, seed=1, allow_few_pairs=True).pairs == 2
+    with pytest.raises(ExperimentError, match="washout"):
+        plan_experiment(START, period_nights=3, washout_nights=3)
+
+
+def test_its_rows_align_with_the_dates_and_the_assignment() -> None:
+    plan = plan_experiment(START, pairs=6, period_nights=5, seed=8)
+    rows = plan.as_rows()
+    assert [r["date"] for r in rows] == [START + timedelta(days=i) for i in range(60)]
+    assert [r["experiment_period"] for r in rows] == [1 + i // 5 for i in range(60)]
+    assert all(plan.arm_on(r["date"]) == r["planned"] for r in rows)
+    assert plan.arm_on(START - timedelta(days=1)) is None
+    assert plan.arm_on(plan.end + timedelta(days=1)) is None
+    assert plan.period_on(START + timedelta(days=7)) == plan.periods[1]
+
+
+def test_plan_rows_read_back_through_nights_give_the_planned_pairs() -> None:
+    plan = plan_experiment(START, pairs=6, seed=2)
+    rng = np.random.default_rng(2)
+    rows = [{**r, "cramps": int(rng.poisson(1.0)), "stretched": r["planned"] == "stretch"}
+            for r in plan.as_rows()]
+    result = analyse_experiment(Nights.from_rows(rows))
+    assert result.pairs_complete == 6 and result.nights == 84 and result.adherence == 1.0
+
+
+# --- the analysis against reference values ------------------------------------------------------------
+
+
+def test_estimate_and_standard_error_match_a_poisson_glm_with_pair_effects() -> None:
+    result = analyse_experiment(experiment_nights(ARMS, COUNTS))
+    y, n, pair, x = period_totals(ARMS, COUNTS)
+    design = np.column_stack([(pair[:, None] == np.arange(6)).astype(float), x])
+    glm = GLM(y, design, family=families.Poisson(), offset=np.log(n)).fit(scale="X2")
+    assert result.log_rate_ratio == pytest.approx(glm.params[-1], rel=1e-8)
+    assert result.se_log_rate_ratio == pytest.approx(glm.bse[-1], rel=1e-6)
+    assert result.dispersion == pytest.approx(glm.pearson_chi2 / glm.df_resid, rel=1e-8)
+    assert result.df == glm.df_resid == 5
+    assert result.nights == int(n.sum()) and result.cramps == int(y.sum())
+    low, high = np.exp(glm.params[-1] + np.array([-1, 1]) * stats.t.ppf(0.975, 5) * glm.bse[-1])
+    assert result.ci95 == pytest.approx((low, high), rel=1e-6)
+    assert result.p_value == pytest.approx(2 * stats.t.sf(abs(glm.tvalues[-1]), 5), rel=1e-6)
+
+    # Night by night (no offset) the Poisson likelihood only sees the same totals: the same estimate.
+    flat = np.array([c for period in COUNTS for c in period], dtype=float)
+    labels = np.repeat(np.arange(12), 7)
+    logged = ~np.isnan(flat)
+    nightly = np.column_stack([(pair[labels][:, None] == np.arange(6)).astype(float), x[labels]])[logged]
+    by_night = GLM(flat[logged], nightly, family=families.Poisson()).fit()
+    assert result.log_rate_ratio == pytest.approx(by_night.params[-1], rel=1e-7)
+
+
+def test_with_equal_nights_the_estimate_is_the_logit_of_the_pooled_share() -> None:
+    counts = [[0.0 if math.isnan(c) else c for c in period] for period in COUNTS]
+    result = analyse_experiment(experiment_nights(ARMS, counts))
+    y, _, _, x = period_totals(ARMS, counts)
+    y_b, s = y[x == 1], y.reshape(6, 2).sum(axis=1)
+    pi = y_b.sum() / s.sum()
+    phi = np.sum((y_b - s * pi) ** 2 / (s * pi * (1 - pi))) / 5
+    assert result.log_rate_ratio == pytest.approx(special.logit(pi), rel=1e-10)
+    assert result.rate_ratio == pytest.approx(pi / (1 - pi), rel=1e-10)
+    assert result.dispersion == pytest.approx(phi, rel=1e-10)
+    assert result.se_log_rate_ratio == pytest.approx(math.sqrt(phi / (s.sum() * pi * (1 - pi))), rel=1e-10)
+    assert result.rate_stretch == pytest.approx(y_b.sum() / 42)
+    assert result.cramps_avoided_per_month == pytest.approx(30 * result.rate_no_stretch * (1 - pi / (1 - pi)))
+
+
+def test_the_randomisation_p_value_matches_a_brute_force_enumeration() -> None:
+    nights = experiment_nights(ARMS, COUNTS)
+    flat = nights.cramps
+    pair_of_night = (nights.experiment_period - 1) // 2
+
+    def score(arms_of_periods: Sequence[str]) -> float:
+        stretch = np.array([arms_of_periods[p - 1] == "stretch" for p in nights.experiment_period])
+        total = 0.0
+        for j in range(6):
+            here = (pair_of_night == j) & nights.logged
+            n_b, n_a = np.sum(here & stretch), np.sum(here & ~stretch)
+            total += np.sum(flat[here & stretch]) - np.sum(flat[here]) * n_b / (n_a + n_b)
+        return total
+
+    observed = abs(score(ARMS))
+    flipped = []
+    for flips in itertools.product([False, True], repeat=6):
+        arms = list(ARMS)
+        for j, flip in enumerate(flips):
+            if flip:
+                arms[2 * j], arms[2 * j + 1] = arms[2 * j + 1], arms[2 * j]
+        flipped.append(abs(score(arms)))
+    expected = np.mean(np.array(flipped) >= observed - 1e-9)
+    result = analyse_experiment(nights)
+    assert result.randomisation_p_value == pytest.approx(expected, abs=1e-12)
+    assert result.randomisation_exact and result.randomisation_allocations == 64
+    assert result.randomisation_p_value >= 2 / 64
+
+
+def test_beyond_sixteen_pairs_the_randomisation_test_samples_allocations() -> None:
+    nights = simulated(np.random.default_rng(17), pairs=17, rate_a=1.0, rr=0.85)
+    totals, _ = experiment.pair_totals(nights)
+    u = totals.y_b - (totals.y_a + totals.y_b) * totals.n_b / (totals.n_a + totals.n_b)
+    signs = 1 - 2 * ((np.arange(2 ** 17)[:, None] >> np.arange(17)) & 1)
+    exact = np.mean(np.abs(signs @ u) >= abs(u.sum()) - 1e-9)
+    result = analyse_experiment(nights, seed=4)
+    assert not result.randomisation_exact and result.randomisation_allocations == 20_000
+    assert abs(result.randomisation_p_value - exact) < 4 * math.sqrt(exact * (1 - exact) / 20_000) + 1e-4
+    assert analyse_experiment(nights, seed=4).randomisation_p_value == result.randomisation_p_value
+
+
+def test_a_cohort_dispersion_shrinks_the_personal_one() -> None:
+    nights = experiment_nights(ARMS, COUNTS)
+    alone = analyse_experiment(nights)
+    shrunk = analyse_experiment(nights, phi0=1.4, nu0=20)
+    expected = (20 * 1.4 + 5 * alone.dispersion) / 25
+    assert shrunk.method == "cpq_eb" and alone.method == "cpq"
+    assert shrunk.dispersion == pytest.approx(expected) and shrunk.df == 25
+    assert shrunk.log_rate_ratio == alone.log_rate_ratio
+    assert shrunk.se_log_rate_ratio == pytest.approx(alone.se_log_rate_ratio
+                                                     * math.sqrt(expected / alone.dispersion))
+    t = stats.t(25)
+    assert shrunk.ci95[1] == pytest.approx(math.exp(shrunk.log_rate_ratio
+                                                    + t.ppf(0.975) * shrunk.se_log_rate_ratio))
+    assert shrunk.prob_benefit == pytest.approx(t.cdf(-shrunk.log_rate_ratio / shrunk.se_log_rate_ratio))
+    assert shrunk.prob_meaningful == pytest.approx(
+        t.cdf((math.log(0.8) - shrunk.log_rate_ratio) / shrunk.se_log_rate_ratio))
+    assert shrunk_dispersion(math.nan, 0, 1.4, 20) == (1.4, 20)  # one pair: the cohort value alone
+
+
+def test_unlogged_nights_are_never_counted_as_nights_without_cramps() -> None:
+    result = analyse_experiment(experiment_nights(ARMS, COUNTS))
+    y, n, _, x = period_totals(ARMS, COUNTS)
+    assert result.nights == n.sum() == 84 - 10
+    assert result.rate_stretch == pytest.approx(y[x == 1].sum() / n[x == 1].sum())
+    assert result.rate_no_stretch == pytest.approx(y[x == 0].sum() / n[x == 0].sum())
+    as_zeros = analyse_experiment(experiment_nights(ARMS, [[0 if math.isnan(c) else c for c in period]
+                                                           for period in COUNTS]))
+    assert as_zeros.nights == 84 and as_zeros.rate_stretch < result.rate_stretch
+
+
+def test_washout_nights_are_left_out_of_the_analysis() -> None:
+    # The first two nights of every period carry a burst of cramps that washout must ignore.
+    counts = [[9.0, 9.0, *period[2:]] for period in COUNTS]
+    washed = analyse_experiment(experiment_nights(ARMS, counts), washout_nights=2)
+    blanked = analyse_experiment(experiment_nights(ARMS, [[nan, nan, *period[2:]] for period in COUNTS]))
+    kept = analyse_experiment(experiment_nights(ARMS, counts))
+    assert washed.log_rate_ratio == blanked.log_rate_ratio and washed.nights == blanked.nights
+    assert washed.cramps == blanked.cramps < kept.cramps
+    assert washed.washout_nights == 2
+
+
+def test_adherence_is_the_share_of_known_nights_that_followed_the_plan() -> None:
+    stretched = [[1.0 if arm == "stretch" else 0.0] * 7 for arm in ARMS]
+    stretched[0][:3] = [0.0, nan, 0.0]  # night 1 logged and missed; night 2 unknown; night 3 not logged
+    stretched[1][0] = 1.0
+    result = analyse_experiment(experiment_nights(ARMS, COUNTS, stretched))
+    assert result.adherence == pytest.approx(1 - 2 / (84 - 10 - 1))
+
+
+# --- verdicts -----------------------------------------------------------------------------------------
+
+
+def test_a_clear_benefit_says_helps_and_needs_no_more_nights() -> None:
+    result = analyse_experiment(simulated(np.random.default_rng(1), pairs=8, rate_a=3.0, rr=0.33))
+    assert result.ci95[1] < 1 and result.verdict == Verdict.HELPS and result.nights_needed is None
+    assert result.prob_benefit > 0.99 and result.cramps_avoided_per_month > 0
+
+
+def test_a_clear_harm_says_worse() -> None:
+    result = analyse_experiment(simulated(np.random.default_rng(1), pairs=8, rate_a=1.0, rr=3.0))
+    assert result.ci95[0] > 1 and result.verdict == Verdict.WORSE and result.nights_needed is None
+
+
+def test_an_unclear_result_says_how_many_more_nights_would_settle_it() -> None:
+    result = analyse_experiment(simulated(np.random.default_rng(3), pairs=6, rate_a=1.0, rr=1.0))
+    assert result.ci95[0] < 1 < result.ci95[1] and result.verdict == Verdict.NO_CLEAR_EFFECT
+    total = power.nights_needed_quasi(result.rate_no_stretch, 0.7, max(result.dispersion, 1.0))
+    assert result.nights_needed == math.ceil(total - result.nights) > 0
+
+
+@pytest.mark.parametrize("case", ["one pair", "no cramps", "all cramps without stretching", "no experiment"])
+def test_too_little_data_withholds_the_verdict_and_invents_no_number(case: str) -> None:
+    if case == "one pair":
+        nights = experiment_nights(ARMS[:2], COUNTS[:2])
+    elif case == "no cramps":
+        nights = experiment_nights(ARMS, [[0.0] * 7 for _ in ARMS])
+    elif case == "all cramps without stretching":
+        nights = experiment_nights(ARMS, [[0.0] * 7 if arm == "stretch" else [1.0] * 7 for arm in ARMS])
+    else:
+        nights = Nights(dates=(START,), cramps=np.array([2.0]), stretched=np.array([1.0]))
+    result = analyse_experiment(nights)
+    assert result.verdict == Verdict.NOT_ENOUGH_DATA
+    out = result.as_dict()
+    assert out["ci95"] == [None, None] and out["p_value"] is None and out["prob_benefit"] is None
+    json.dumps(out, allow_nan=False)  # JSON-ready: no NaN anywhere
+    if case == "no cramps":
+        assert result.nights_needed is None and out["rate_ratio"] is None
+    if case == "all cramps without stretching":
+        assert result.rate_stretch == 0 and out["rate_ratio"] is None
+        assert result.randomisation_p_value == pytest.approx(2 / 64)  # the exact test still speaks
+
+
+def test_contradictory_experiment_columns_are_refused() -> None:
+    mixed = experiment_nights(ARMS, COUNTS)
+    planned = list(mixed.planned)
+    planned[3] = "no_stretch"  # inside period 1, planned as stretch
+    with pytest.raises(ExperimentError, match="period 1"):
+        analyse_experiment(Nights(dates=mixed.dates, cramps=mixed.cramps, stretched=mixed.stretched,
+                                  planned=tuple(planned), experiment_period=mixed.experiment_period))
+    with pytest.raises(ExperimentError, match="both planned"):
+        analyse_experiment(experiment_nights(["stretch"] * 12, COUNTS))
+
+
+def test_under_overdispersed_clustered_nights_the_tests_keep_their_size() -> None:
+    """300 null diaries (8 pairs of 7 nights, 1 cramp a night, nightly NB k = 1, weekly frailty k = 4)."""
+    rng = np.random.default_rng(20260302)
+    results = [analyse_experiment(simulated(rng, pairs=8, rate_a=1.0, rr=1.0, k_night=1.0, k_period=4.0))
+               for _ in range(300)]
+    cpq = np.mean([r.p_value < 0.05 for r in results])
+    randomisation = np.mean([r.randomisation_p_value < 0.05 for r in results])
+    print(f"seed 20260302: CPQ rejects {cpq:.3f}, randomisation test {randomisation:.3f}")
+    assert 0.01 <= cpq <= 0.09
+    assert randomisation <= 0.09
+
+
+# --- nights needed (statistics.md §3.1) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("rate", "rr", "poisson", "k4", "k2", "k1"), [
+    (0.3, 0.6, 535, 565, 595, 655),
+    (0.3, 0.8, 2364, 2522, 2680, 2995),
+    (1, 0.6, 160, 190, 221, 281),
+    (1, 0.65, 215, 257, 299, 384),
+    (1, 0.8, 709, 867, 1025, 1340),
+    (3, 0.8, 236, 394, 552, 867),
+])
+def test_nights_needed_reproduce_the_published_table(rate: float, rr: float, poisson: int, k4: int, k2: int,
+                                                     k1: int) -> None:
+    assert round(power.nights_needed_poisson(rate, rr)) == poisson
+    assert [round(power.nights_needed_nb(rate, rr, k)) for k in (4, 2, 1)] == [k4, k2, k1]
+
+
+def test_power_constants_and_period_frailty() -> None:
+    assert power.wald_constant() == pytest.approx(7.849, abs=5e-4)
+    # Periods are the currency: with a frailty, longer periods cannot push the count below 2·c·2/k_p/ln²RR.
+    floor = 2 * power.wald_constant() * 2 / 4 / math.log(0.6) ** 2
+    assert power.periods_needed_frailty(1.0, 0.6, 7, 4.0) > power.periods_needed_frailty(1.0, 0.6, 70, 4.0)
+    assert power.periods_needed_frailty(1.0, 0.6, 10_000, 4.0) == pytest.approx(floor, rel=1e-3)
+    assert power.nights_needed_quasi(1.0, 1.0) == math.inf
+    with pytest.raises(ValueError, match="rate"):
+        power.nights_needed_poisson(0.0, 0.6)
+
+
+def test_the_docstring_examples_run() -> None:
+    for module in (power, experiment):
+        assert doctest.testmod(module, extraglobs={"date": date}).failed == 0
+
+
+def test_the_package_never_imports_django() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; import nightcramp.stats, nightcramp.stats.base, nightcramp.stats.experiment, "
+            "nightcramp.stats.power; "
+            "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

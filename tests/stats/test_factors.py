@@ -1,0 +1,88 @@
+"""Factor associations: statsmodels formula fits, Benjamini–Hochberg, skipping, and careful wording."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+import statsmodels.formula.api as smf
+from statsmodels.stats.multitest import multipletests
+
+from nightcramp.stats.base import Nights
+from nightcramp.stats.factors import analyse_factors, benjamini_hochberg, describe, lagged
+
+OMEGA = 2 * math.pi / 365.25
+
+
+def diary(days: int = 300, seed: int = 1) -> Nights:
+    """Alcohol (0/1, 30% of evenings) raises the *next* night's rate 2.5-fold; sitting hours do nothing."""
+    rng = np.random.default_rng(seed)
+    dates = tuple(date(2024, 2, 1) + timedelta(days=i) for i in range(days))
+    alcohol = (rng.random(days) < 0.3).astype(float)
+    sitting = rng.normal(6, 2, days)
+    mu = 0.6 * np.exp(math.log(2.5) * lagged(alcohol, 1))
+    cramps = rng.poisson(np.nan_to_num(mu, nan=0.6)).astype(float)
+    cramps[rng.random(days) < 0.1] = np.nan
+    sitting[rng.random(days) < 0.2] = np.nan
+    return Nights(dates=dates, cramps=cramps, stretched=np.full(days, np.nan),
+                  factors={"alcohol": alcohol, "sitting_hours": sitting, "constant": np.ones(days),
+                           "rare": np.where(np.arange(days) < 20, 1.0, np.nan)})
+
+
+def test_benjamini_hochberg_matches_statsmodels() -> None:
+    p = np.random.default_rng(2).random(17) ** 3
+    assert np.allclose(benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1])
+
+
+def test_each_test_matches_a_formula_fit_and_q_values_match_statsmodels() -> None:
+    nights = diary()
+    result = analyse_factors(nights, ["alcohol", "sitting_hours"])
+    items = {(i.name, i.lag): i for i in result.items}
+    assert result.tests == 6
+    for name, lag in [("alcohol", 1), ("sitting_hours", 0)]:
+        x = lagged(nights.factors[name], lag)
+        rows = nights.logged & ~np.isnan(x)
+        t = np.arange(len(nights))[rows] / 365.25
+        z = x[rows] if name == "alcohol" else (x[rows] - x[rows].mean()) / x[rows].std(ddof=1)
+        frame = pd.DataFrame({"y": nights.cramps[rows], "z": z, "t": t - t.mean()})
+        offset = math.log(2) / 2 * np.cos(OMEGA * (nights.day_of_year[rows] - 196))
+        ref = smf.glm("y ~ z + t", frame, offset=offset, family=sm.families.Poisson()).fit(scale="X2",
+                                                                                          use_t=True)
+        item = items[(name, lag)]
+        assert math.isclose(item.rate_ratio, math.exp(ref.params["z"]), rel_tol=1e-6)
+        assert item.ci95 is not None
+        assert np.allclose(item.ci95, np.exp(ref.conf_int().loc["z"]), rtol=1e-6)
+        assert math.isclose(item.p_value, ref.pvalues["z"], rel_tol=1e-6)
+    assert items[("alcohol", 0)].scale == "yes_vs_no" and items[("sitting_hours", 0)].scale == "per_sd"
+    p = [i.p_value for i in result.items]
+    assert np.allclose([i.q_value for i in result.items], multipletests(p, method="fdr_bh")[1])
+    assert [i.flagged for i in result.items] == [i.q_value <= 0.10 for i in result.items]
+    assert items[("alcohol", 1)].flagged and items[("alcohol", 1)].rate_ratio > 1.8
+
+
+def test_it_skips_factors_it_cannot_test_and_leaves_them_out_of_the_correction() -> None:
+    result = analyse_factors(diary(), ["constant", "rare", "never_recorded", "alcohol"], lags=(0,))
+    skipped = {i.name: i for i in result.items if i.skipped}
+    assert set(skipped) == {"constant", "rare", "never_recorded"}
+    assert "never varied" in skipped["constant"].skipped and "28" in skipped["rare"].skipped
+    assert result.tests == 1
+    alcohol = next(i for i in result.items if i.name == "alcohol")
+    assert alcohol.q_value == alcohol.p_value
+    assert skipped["rare"].as_dict()["rate_ratio"] is None and not skipped["rare"].flagged
+
+
+def test_lags_move_by_calendar_nights() -> None:
+    values = np.array([1.0, 2.0, np.nan, 4.0])
+    assert np.array_equal(lagged(values, 1), [np.nan, 1.0, 2.0, np.nan], equal_nan=True)
+    assert np.array_equal(lagged(values, 0), values, equal_nan=True)
+
+
+def test_the_wording_speaks_of_association_never_cause() -> None:
+    result = analyse_factors(diary(), ["alcohol", "sitting_hours", "constant"])
+    texts = [describe(i) for i in result.items]
+    flagged = [t for t, i in zip(texts, result.items, strict=True) if i.flagged]
+    assert flagged and all("goes with more cramps in your data" in t for t in flagged)
+    assert not any("caus" in t.lower() for t in texts)
