@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nightcramp.stats.base import FloatArray, Nights, Result
-from nightcramp.stats.seasonality import fit_quasi_poisson, seasonal_adjustment, trend_years
+from nightcramp.stats.model import fit_quasi_poisson, seasonal_adjustment, trend_years
 
 MIN_NIGHTS = 28  # logged nights with the lagged factor recorded
 MIN_NIGHTS_PER_LEVEL = 7  # for 0/1 factors: nights with and without

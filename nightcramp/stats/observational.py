@@ -30,7 +30,7 @@ import numpy.typing as npt
 from scipy import stats as sps
 
 from nightcramp.stats.base import Nights, Result, Verdict
-from nightcramp.stats.seasonality import fit_quasi_poisson, seasonal_adjustment, trend_years
+from nightcramp.stats.model import fit_quasi_poisson, seasonal_adjustment, trend_years
 
 RTM_EXCLUDED_NIGHTS = 7
 MIN_NIGHTS_PER_GROUP = 14

@@ -10,39 +10,39 @@ calls a steady improvement "seasonal" about half the time, §0 and §4.2). The v
 φ the Pearson dispersion (quasi-Poisson), so bad weeks and overdispersed nights widen the intervals
 instead of producing false seasons. Season is tested with the F test of a = b = 0 jointly (2 df).
 
-This module also holds the pieces the other models share: the population seasonal curve
-(:func:`population_season`), the seasonal adjustment to use for a given stretch of nights
-(:func:`seasonal_adjustment`) and the quasi-Poisson fit (:func:`fit_quasi_poisson`).
+The pieces the models share (the quasi-Poisson fit, the seasonal adjustment, the population curve)
+are in :mod:`nightcramp.stats.model`.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
-from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
-from typing import Literal
+from datetime import date
 
 import numpy as np
 import numpy.typing as npt
-import statsmodels.api as sm
 from scipy import stats as sps
 
-from nightcramp.stats.base import FloatArray, Hemisphere, Nights, Result, SeasonVerdict
+from nightcramp.stats.base import Hemisphere, Nights, Result, SeasonVerdict
+from nightcramp.stats.model import (
+    HALF_YEAR,
+    MIN_NIGHTS_PER_QUARTER,
+    MIN_SPAN_NIGHTS,
+    OMEGA,
+    POPULATION_AMPLITUDE,
+    POPULATION_PEAK_DAY,
+    POPULATION_PEAK_TO_TROUGH,
+    POPULATION_SOURCE,
+    QuasiPoissonFit,
+    calendar_day,
+    covers_a_year,
+    fit_quasi_poisson,
+    month_of_day,
+    population_season,
+    trend_years,
+)
 
-OMEGA = 2 * math.pi / 365.25
-HALF_YEAR = 182.625
-
-# Population curve, evidence.md §2 (Garrison et al., CMAJ 2015): summer peak about twice the winter
-# trough, peak in mid-July in the north (mid-January in the south). 15 July is day 196.
-POPULATION_PEAK_TO_TROUGH = 2.0
-POPULATION_AMPLITUDE = math.log(POPULATION_PEAK_TO_TROUGH) / 2  # log-scale amplitude A ≈ 0.347
-POPULATION_PEAK_DAY = 196.0
-POPULATION_SOURCE = "Garrison et al., CMAJ 2015;187:248 (quinine starts and 'leg cramps' searches)"
-
-MIN_SPAN_NIGHTS = 365  # first to last logged night, inclusive: a full year (statistics.md §4.2)
-MIN_NIGHTS_PER_QUARTER = 14  # logged nights in every quarter of the (aligned) year
 # 19.3 / A² cramps give 80% power on the 2-df test (§4.2). Below the number needed for a fourfold swing
 # (A = ln 4 / 2, about 40 cramps) even a very strong season would usually be missed: not enough data.
 CRAMPS_PER_A2 = 19.3
@@ -51,135 +51,6 @@ ALPHA = 0.05
 BOOTSTRAP_DRAWS = 4000
 BOOTSTRAP_SEED = 20150126  # Garrison et al. were published on 26 January 2015
 PEAK_CI_MAX_DAYS = 365.25 * 11 / 12  # a wider interval says "any time of year": no interval
-
-
-# --------------------------------------------------------------------------------------------------
-# Shared pieces
-# --------------------------------------------------------------------------------------------------
-
-def population_season(day_of_year: npt.ArrayLike) -> FloatArray:
-    """The population's relative cramp rate on a (northern-aligned) day of the year; 1 = the yearly mean.
-
-    A smooth approximation of the cited figures, not a fit to their data: a one-harmonic log-linear
-    cosinor, rate ∝ exp(A·cos(ω·(d − 196))), with the peak on 15 July (day 196) and A = ln(2)/2 so that
-    the peak is exactly twice the trough. Its peak-to-trough difference is then about 0.69 of the mean,
-    matching "about two-thirds of the mean". Divided by the Bessel function I0(A) so that it averages 1
-    over the year. For the southern hemisphere pass ``Nights.day_of_year``, which is already aligned.
-    """
-    d = np.asarray(day_of_year, dtype=float)
-    return np.exp(POPULATION_AMPLITUDE * np.cos(OMEGA * (d - POPULATION_PEAK_DAY))) / float(
-        np.i0(POPULATION_AMPLITUDE))
-
-
-def calendar_day(aligned_day: float, hemisphere: Hemisphere) -> float:
-    """Undo the hemisphere alignment of :attr:`Nights.day_of_year`: the day of the person's own year."""
-    if hemisphere == "south":
-        return (aligned_day - 1 - HALF_YEAR) % 365.25 + 1
-    return aligned_day
-
-
-def month_of_day(day: float) -> int:
-    """Calendar month (1-12) of a day of the year (1 to 366.25; values below 1 wrap to 31 December)."""
-    whole = math.floor(day)
-    if whole < 1:
-        whole += 365
-    return (date(2001, 1, 1) + timedelta(days=min(whole, 365) - 1)).month
-
-
-def trend_years(nights: Nights, rows: npt.NDArray[np.bool_]) -> FloatArray:
-    """Years since the first night, centred on the mean of the ``rows`` used (a slow linear trend)."""
-    t = np.arange(len(nights), dtype=float) / 365.25
-    return t - float(t[rows].mean()) if rows.any() else t
-
-
-def covers_a_year(nights: Nights, rows: npt.NDArray[np.bool_]) -> bool:
-    """True when the ``rows`` span a full year and every quarter of the year has enough of them."""
-    idx = np.flatnonzero(rows)
-    if idx.size == 0 or idx[-1] - idx[0] + 1 < MIN_SPAN_NIGHTS:
-        return False
-    quarter = ((nights.day_of_year[idx] - 1) // (365.25 / 4)).astype(int).clip(0, 3)
-    return bool(np.all(np.bincount(quarter, minlength=4) >= MIN_NIGHTS_PER_QUARTER))
-
-
-@dataclass(frozen=True)
-class SeasonalAdjustment:
-    """How a model allows for the season: the person's own cosinor terms after a year of data
-    (``kind="own"``), the population curve as a fixed offset before that (``kind="population"``)."""
-
-    kind: Literal["own", "population"]
-    columns: Mapping[str, FloatArray]
-    offset: FloatArray
-
-
-def seasonal_adjustment(nights: Nights, rows: npt.NDArray[np.bool_]) -> SeasonalAdjustment:
-    """The seasonal adjustment for a model fitted on ``rows`` (full-length arrays; index them yourself)."""
-    d = nights.day_of_year
-    if covers_a_year(nights, rows):
-        return SeasonalAdjustment("own", {"season_cos": np.cos(OMEGA * d), "season_sin": np.sin(OMEGA * d)},
-                                  np.zeros(len(nights)))
-    return SeasonalAdjustment("population", {}, np.log(population_season(d)))
-
-
-@dataclass(frozen=True)
-class QuasiPoissonFit:
-    """A fitted quasi-Poisson log-linear model: coefficients, their covariance already multiplied by the
-    Pearson dispersion, and the residual degrees of freedom used for t-based intervals and tests."""
-
-    names: tuple[str, ...]
-    params: FloatArray
-    cov: FloatArray
-    dispersion: float
-    df_resid: float
-
-    def index(self, name: str) -> int:
-        return self.names.index(name)
-
-    def estimate(self, name: str) -> float:
-        return float(self.params[self.index(name)])
-
-    def se(self, name: str) -> float:
-        i = self.index(name)
-        return math.sqrt(float(self.cov[i, i]))
-
-    def ci95(self, name: str) -> tuple[float, float]:
-        """95% interval of a coefficient on the log scale (t with the residual df)."""
-        half = float(sps.t.ppf(0.975, self.df_resid)) * self.se(name)
-        return self.estimate(name) - half, self.estimate(name) + half
-
-    def p_value(self, name: str) -> float:
-        """Two-sided t-test p-value of one coefficient."""
-        return float(2 * sps.t.sf(abs(self.estimate(name)) / self.se(name), self.df_resid))
-
-    def joint_f_test(self, names: tuple[str, ...]) -> float:
-        """p-value of the Wald F test that all ``names`` are zero together (quasi-likelihood F)."""
-        i = [self.index(n) for n in names]
-        b = self.params[i]
-        stat = float(b @ np.linalg.solve(self.cov[np.ix_(i, i)], b)) / len(i)
-        return float(sps.f.sf(stat, len(i), self.df_resid))
-
-
-def fit_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray],
-                      offset: FloatArray | None = None) -> QuasiPoissonFit | None:
-    """Fit log E[y] = intercept + Σ columns (+ offset) with Pearson-scaled (quasi-Poisson) errors.
-
-    Returns None when the model cannot be estimated: no events, no residual degrees of freedom,
-    collinear columns, or a fit that does not converge to finite numbers.
-    """
-    names = ("intercept", *columns)
-    X = np.column_stack([np.ones(len(y)), *columns.values()]) if len(y) else np.zeros((0, len(names)))
-    if len(y) <= len(names) + 1 or float(np.sum(y)) <= 0 or np.linalg.matrix_rank(X) < len(names):
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            res = sm.GLM(y, X, family=sm.families.Poisson(), offset=offset).fit(scale="X2")
-        except (ValueError, np.linalg.LinAlgError):
-            return None
-    params, cov = np.asarray(res.params, dtype=float), np.asarray(res.cov_params(), dtype=float)
-    scale = float(res.scale)
-    if not (np.all(np.isfinite(params)) and np.all(np.isfinite(cov)) and math.isfinite(scale) and scale > 0):
-        return None
-    return QuasiPoissonFit(names, params, cov, scale, float(res.df_resid))
 
 
 # --------------------------------------------------------------------------------------------------

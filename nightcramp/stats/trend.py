@@ -17,7 +17,7 @@ import numpy as np
 from scipy import stats as sps
 
 from nightcramp.stats.base import Nights, Result
-from nightcramp.stats.seasonality import fit_quasi_poisson, seasonal_adjustment, trend_years
+from nightcramp.stats.model import fit_quasi_poisson, seasonal_adjustment, trend_years
 
 SEVERITY = "max_severity"
 MIN_NIGHTS = 28

@@ -13,7 +13,8 @@ import statsmodels.api as sm
 import statsmodels.formula.api as smf
 
 from nightcramp.stats.base import Nights, SeasonVerdict
-from nightcramp.stats.seasonality import analyse_seasonality, population_context, population_season
+from nightcramp.stats.model import population_season
+from nightcramp.stats.seasonality import analyse_seasonality, population_context
 
 OMEGA = 2 * math.pi / 365.25
 
