@@ -25,12 +25,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from nightcramp.diary.models import Episode, Leg, Medication, Muscle, Night, Relief
+from nightcramp.diary.models import Episode, Leg, Medication, Muscle, Night, Planned, Relief
 from nightcramp.diary.nights import localize, offset_name
 from nightcramp.diary.services import (
     FUTURE_TOLERANCE,
     log_episode,
     nights_with_episodes,
+    plan_lookup,
     profile_of,
     save_medication,
     save_night,
@@ -41,7 +42,7 @@ EPISODES = "episodes"
 MEDICATIONS = "medications"
 NIGHT_COLUMNS = (
     "date", "cramps", "stretched", "max_severity", "sleep_disruption", "sitting_hours",
-    "exercise_minutes", "alcohol_units", "note",
+    "exercise_minutes", "alcohol_units", "note", "experiment_period", "planned",
 )
 EPISODE_COLUMNS = (
     "start", "duration_s", "leg", "muscle", "severity", "woke", "relief", "relief_helped", "note",
@@ -175,6 +176,7 @@ PARSERS: dict[str, dict[str, Parser]] = {
         "date": day, "cramps": whole(0, 100), "stretched": yes_no, "max_severity": whole(0, 10),
         "sleep_disruption": whole(0, 10), "sitting_hours": decimal(0, 24),
         "exercise_minutes": whole(0, 24 * 60), "alcohol_units": decimal(0, 100), "note": text(),
+        "experiment_period": whole(1, 1000), "planned": choice(Planned),
     },
     EPISODES: {
         "start": moment, "duration_s": whole(0, 24 * 3600), "leg": choice(Leg), "muscle": choice(Muscle),
@@ -184,7 +186,7 @@ PARSERS: dict[str, dict[str, Parser]] = {
     MEDICATIONS: {"name": text(200), "dose": text(200), "started": day, "stopped": day, "note": text()},
 }
 TEXT_COLUMNS = {"note", "name", "dose"}
-CHOICE_COLUMNS = {"leg", "muscle", "relief"}
+CHOICE_COLUMNS = {"leg", "muscle", "relief", "planned"}
 
 
 def read_cell(kind: str, column: str, raw: str) -> Any:
@@ -348,6 +350,34 @@ def night_problems(user: User, parsed: ParsedFile) -> list[Problem]:
         first_line.setdefault(night, row.line)
         if night > today:
             problems.append(Problem(parsed.name, row.line, "date", f"the night of {night} has not begun yet"))
+    return problems + plan_problems(parsed)
+
+
+def plan_problems(parsed: ParsedFile) -> list[Problem]:
+    """An imported experiment plan must make sense: a period and an arm together, one arm per period,
+    and the two periods of each pair (1-2, 3-4, ...) on different arms."""
+    problems = []
+    arms: dict[int, tuple[str, int]] = {}
+    for row in parsed.rows:
+        period, planned = row.values.get("experiment_period"), row.values.get("planned") or ""
+        if period is None and not planned:
+            continue
+        if period is None or not planned:
+            missing = "experiment_period" if period is None else "planned"
+            problems.append(Problem(parsed.name, row.line, missing,
+                                    "experiment_period and planned go together: give both or neither"))
+            continue
+        first = arms.setdefault(period, (planned, row.line))
+        if first[0] != planned:
+            problems.append(Problem(parsed.name, row.line, "planned",
+                                    f"period {period} is {first[0]!r} on line {first[1]}, so it cannot be "
+                                    f"{planned!r} here"))
+    for period, (arm, line) in sorted(arms.items()):
+        partner = period + 1 if period % 2 else period - 1
+        if partner in arms and arms[partner][0] == arm and period % 2:
+            problems.append(Problem(parsed.name, arms[partner][1], "planned",
+                                    f"periods {period} and {partner} form a pair, so they must differ "
+                                    f"(both are {arm!r}; see line {line})"))
     return problems
 
 
@@ -495,6 +525,7 @@ def write_nights(user: User, parsed: ParsedFile, before: set[date], summary: Imp
 NIGHT_FIELD_OF = {
     "stretched": "stretched", "sleep_disruption": "sleep_disruption", "sitting_hours": "sitting_hours",
     "exercise_minutes": "exercise_minutes", "alcohol_units": "alcohol_units", "note": "note",
+    "experiment_period": "experiment_period", "planned": "planned",
 }
 
 
@@ -544,9 +575,10 @@ def cell(value: Any) -> str:
 
 
 def night_rows(user: User) -> list[list[str]]:
+    placed = plan_lookup(user)
     return [
         [cell(v) for v in (n.date, n.cramps, n.stretched, n.max_severity, n.sleep_disruption, n.sitting_hours,
-                           n.exercise_minutes, n.alcohol_units, n.note)]
+                           n.exercise_minutes, n.alcohol_units, n.note, *placed(n))]
         for n in nights_with_episodes(user).order_by("date")
     ]
 

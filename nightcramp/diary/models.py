@@ -78,6 +78,13 @@ class Profile(models.Model):
             raise ValidationError({"night_end_hour": "The night must end before the hour it begins."})
 
 
+class Planned(models.TextChoices):
+    """A night's arm in a randomised personal experiment."""
+
+    STRETCH = "stretch", "Stretch"
+    NO_STRETCH = "no_stretch", "No stretch"
+
+
 class Night(models.Model):
     """One night, named by the date of the evening it began, and its morning check-in."""
 
@@ -104,6 +111,11 @@ class Night(models.Model):
     )
     max_severity_reported = models.PositiveSmallIntegerField(null=True, blank=True, validators=SEVERITY)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # A night's place in a randomised personal experiment that came from a file (nights.csv). A plan
+    # made in the app is an Experiment row instead, and its nights read their arm from it.
+    experiment_period = models.PositiveSmallIntegerField(null=True, blank=True,
+                                                         validators=[MinValueValidator(1)])
+    planned = models.CharField(max_length=10, choices=Planned.choices, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -151,6 +163,8 @@ class Night(models.Model):
             and not self.note
             and self.cramps_reported is None
             and self.max_severity_reported is None
+            and self.experiment_period is None
+            and not self.planned
         )
 
 
@@ -240,3 +254,25 @@ class Medication(models.Model):
 
     def active_on(self, day: date) -> bool:
         return (self.started is None or self.started <= day) and (self.stopped is None or day <= self.stopped)
+
+
+class Experiment(models.Model):
+    """A randomised personal experiment made in the app: stretch or not in periods of ``period_nights``,
+    in pairs whose order is drawn at random. The plan is ``nightcramp.stats.experiment.plan_experiment``
+    with these parameters and ``seed``, so it is stored once and read back the same every time."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="experiments")
+    start = models.DateField(help_text="The first night of the first period.")
+    pairs = models.PositiveSmallIntegerField(validators=[MinValueValidator(6), MaxValueValidator(26)])
+    period_nights = models.PositiveSmallIntegerField(validators=[MinValueValidator(3), MaxValueValidator(28)])
+    washout_nights = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(7)])
+    seed = models.BigIntegerField()
+    stopped = models.DateField(null=True, blank=True, help_text="The last night, when ended early.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-start"]
+
+    def __str__(self) -> str:
+        return f"experiment from {self.start.isoformat()}"

@@ -7,11 +7,12 @@ attribution, idempotent client ids, validation, tidying nights left empty) live 
 from __future__ import annotations
 
 import functools
+import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -19,14 +20,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
-from nightcramp.diary.models import Episode, Medication, Night, Profile
+from nightcramp.diary.models import Episode, Experiment, Medication, Night, Profile
 from nightcramp.diary.nights import NightWindow, is_valid_zone, localize
+
+if TYPE_CHECKING:  # the statistics (numpy, scipy) load only when a plan is needed, not at every start-up
+    from nightcramp.stats.experiment import ExperimentPlan
 
 FUTURE_TOLERANCE = timedelta(minutes=5)
 EPISODE_FIELDS = ("duration_s", "leg", "muscle", "severity", "woke", "relief", "relief_helped", "note")
 CHECKIN_FIELDS = (
     "stretched", "sleep_disruption", "sitting_hours", "exercise_minutes", "alcohol_units", "note",
-    "cramps_reported", "max_severity_reported",
+    "cramps_reported", "max_severity_reported", "experiment_period", "planned",
 )
 MEDICATION_FIELDS = ("name", "dose", "started", "stopped", "note")
 
@@ -272,22 +276,114 @@ class NightRow:
     sitting_hours: float | None
     exercise_minutes: int | None
     alcohol_units: float | None
+    experiment_period: int | None = None
+    planned: str = ""
 
 
 def nights_table(user: User, start: date | None = None, end: date | None = None) -> list[NightRow]:
-    """The person's nights in date order (oldest first), one row per recorded night."""
+    """The person's nights in date order (oldest first), one row per recorded night, each with its place
+    in a personal experiment (from the file it was imported from, or from an experiment made here)."""
     nights = nights_with_episodes(user).order_by("date")
     if start:
         nights = nights.filter(date__gte=start)
     if end:
         nights = nights.filter(date__lte=end)
-    return [
-        NightRow(
+    placed = plan_lookup(user)
+    rows = []
+    for n in nights:
+        period, planned = placed(n)
+        rows.append(NightRow(
             date=n.date, cramps=n.cramps, stretched=n.stretched, max_severity=n.max_severity,
             sleep_disruption=n.sleep_disruption,
             sitting_hours=float(n.sitting_hours) if n.sitting_hours is not None else None,
             exercise_minutes=n.exercise_minutes,
             alcohol_units=float(n.alcohol_units) if n.alcohol_units is not None else None,
-        )
-        for n in nights
-    ]
+            experiment_period=period, planned=planned,
+        ))
+    return rows
+
+
+# --- Personal experiments -----------------------------------------------------------------------------
+
+def plan_of(experiment: Experiment) -> ExperimentPlan:
+    """The experiment's schedule, rebuilt from its stored parameters and seed."""
+    from nightcramp.stats.experiment import plan_experiment
+
+    return plan_experiment(experiment.start, pairs=experiment.pairs, period_nights=experiment.period_nights,
+                           washout_nights=experiment.washout_nights, seed=experiment.seed)
+
+
+def place_in(experiment: Experiment, day: date) -> tuple[int | None, str]:
+    """(period number, arm) of a night in an experiment; (None, "") outside it or after it was ended."""
+    if experiment.stopped is not None and day > experiment.stopped:
+        return None, ""
+    period = plan_of(experiment).period_on(day)
+    return (period.number, period.arm) if period else (None, "")
+
+
+def plan_lookup(user: User) -> Callable[[Night], tuple[int | None, str]]:
+    """A function giving each of the person's nights its (period, arm): the night's own columns (an
+    imported plan) when set, otherwise the experiment made in the app that covers it."""
+    experiments = list(Experiment.objects.filter(user=user).order_by("start"))
+
+    def placed(night: Night) -> tuple[int | None, str]:
+        if night.experiment_period is not None or night.planned:
+            return night.experiment_period, night.planned
+        for experiment in experiments:
+            period, arm = place_in(experiment, night.date)
+            if period is not None:
+                return period, arm
+        return None, ""
+
+    return placed
+
+
+def current_experiment(user: User, day: date) -> Experiment | None:
+    """The experiment that tonight belongs to (started, not ended, not over), if any."""
+    for experiment in Experiment.objects.filter(user=user, start__lte=day).order_by("-start"):
+        if place_in(experiment, day)[0] is not None:
+            return experiment
+    return None
+
+
+def experiment_end(experiment: Experiment) -> date:
+    """The last night of the experiment: as planned, or the night it was ended."""
+    return experiment.stopped or plan_of(experiment).end
+
+
+@transaction.atomic
+def start_experiment(user: User, *, start: date, pairs: int = 6, period_nights: int = 7,
+                     washout_nights: int = 0, seed: int | None = None) -> Experiment:
+    """Plan a randomised personal experiment from the night of ``start``. It may not overlap another
+    one, and may not begin more than a week back (the past nights could not have followed it)."""
+    today = localize(timezone.now(), profile_of(user).time_zone).date()
+    if start < today - timedelta(days=7):
+        raise ValidationError({"start": "An experiment can begin at most a week back."})
+    experiment = Experiment(user=user, start=start, pairs=pairs, period_nights=period_nights,
+                            washout_nights=washout_nights,
+                            seed=seed if seed is not None else secrets.randbits(62))
+    experiment.full_clean(exclude=["user"])
+    if washout_nights >= period_nights:
+        raise ValidationError({"washout_nights": "The washout must leave some nights in every period."})
+    plan = plan_of(experiment)
+    for other in Experiment.objects.select_for_update().filter(user=user):
+        if other.start <= plan.end and start <= experiment_end(other):
+            raise ValidationError({"start": f"It would overlap the experiment that began on {other.start}."})
+    experiment.save()
+    return experiment
+
+
+@transaction.atomic
+def stop_experiment(experiment: Experiment, last_night: date) -> Experiment:
+    """End an experiment early: ``last_night`` is the last night that counts."""
+    if last_night < experiment.start - timedelta(days=1):
+        raise ValidationError({"stopped": "That is before the experiment began."})
+    experiment.stopped = min(last_night, plan_of(experiment).end)
+    experiment.save(update_fields=["stopped"])
+    return experiment
+
+
+@transaction.atomic
+def delete_experiment(experiment: Experiment) -> None:
+    """Forget the plan (the nights themselves stay in the diary)."""
+    experiment.delete()

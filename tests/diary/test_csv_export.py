@@ -12,7 +12,8 @@ from nightcramp.diary.services import log_episode, save_medication, save_night
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 NIGHTS_HEADER = (
-    "date,cramps,stretched,max_severity,sleep_disruption,sitting_hours,exercise_minutes,alcohol_units,note"
+    "date,cramps,stretched,max_severity,sleep_disruption,sitting_hours,exercise_minutes,alcohol_units,note,"
+    "experiment_period,planned"
 )
 EPISODES_HEADER = "start,duration_s,leg,muscle,severity,woke,relief,relief_helped,note"
 
@@ -40,9 +41,9 @@ def test_it_writes_nights_with_their_derived_counts_yes_no_and_plain_decimals(ow
     save_night(owner, date(2026, 11, 12), cramps_reported=3, max_severity_reported=8, note="paper diary")
     assert lines(owner, "nights.csv") == [
         NIGHTS_HEADER,
-        "2026-11-10,2,yes,7,6,8,30,1.5,",
-        "2026-11-11,0,no,,,10,,,",
-        "2026-11-12,3,,8,,,,,paper diary",
+        "2026-11-10,2,yes,7,6,8,30,1.5,,,",
+        "2026-11-11,0,no,,,10,,,,,",
+        "2026-11-12,3,,8,,,,,paper diary,,",
         "",
     ]
 
@@ -66,7 +67,7 @@ def test_it_writes_each_start_in_the_local_time_of_the_zone_it_happened_in(owner
 @time_machine.travel(NOW, tick=False)
 def test_it_quotes_notes_that_hold_commas_quotes_and_line_breaks(owner):
     save_night(owner, date(2026, 11, 1), note='woke twice, "bad" one\r\nthen slept')
-    assert export_files(owner)["nights.csv"].decode().endswith(',"woke twice, ""bad"" one\r\nthen slept"\n')
+    assert export_files(owner)["nights.csv"].decode().endswith(',"woke twice, ""bad"" one\r\nthen slept",,\n')
 
 
 @time_machine.travel(NOW, tick=False)

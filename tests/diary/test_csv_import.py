@@ -166,7 +166,8 @@ def test_it_rejects_unknown_missing_and_repeated_columns(owner):
         ("d.csv", b"when,what\n1,2\n"),
     ]) == [
         "a.csv:1: unknown column 'mood' (a nights file has the columns: date, cramps, stretched, "
-        "max_severity, sleep_disruption, sitting_hours, exercise_minutes, alcohol_units, note)",
+        "max_severity, sleep_disruption, sitting_hours, exercise_minutes, alcohol_units, note, "
+        "experiment_period, planned)",
         "b.csv:1: the required column 'start' is missing (an episodes file has the columns: start, "
         "duration_s, leg, muscle, severity, woke, relief, relief_helped, note)",
         "c.csv:1: column 'dose' appears more than once",

@@ -48,7 +48,8 @@ def test_another_person_gets_only_their_own_diary(owner, other, other_client):
     assert response["Content-Disposition"] == 'attachment; filename="nightcramp-export-2026-11-26.zip"'
     files = unzip(response)
     assert all(SECRET.encode() not in content for content in files.values())
-    assert files["nightcramp-export-2026-11-26/nights.csv"].endswith(b"\n2026-11-25,,,,,,,,bob's own night\n")
+    nights = files["nightcramp-export-2026-11-26/nights.csv"]
+    assert nights.endswith(b"\n2026-11-25,,,,,,,,bob's own night,,\n")
     assert files["nightcramp-export-2026-11-26/medications.csv"] == b"name,dose,started,stopped,note\n"
 
 
