@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:
+    from nightcramp.stats.base import Hemisphere
 
 
 def setup_django(migrate: bool = True) -> None:
@@ -195,6 +199,70 @@ def screen(answers_file) -> None:  # type: ignore[no-untyped-def]
         click.echo(f"error: {answers_file.name}: {exc}", err=True)
         sys.exit(2)
     click.echo(result.to_json(indent=2))
+
+
+@main.command()
+@click.argument("files", metavar="FILE...", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--hemisphere", type=click.Choice(["north", "south"]), default="north", show_default=True,
+              help="Where the diary was kept, for the seasons.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object per file, one per line (docs/analysis.md).")
+def analyze(files: tuple[Path, ...], hemisphere: Hemisphere, as_json: bool) -> None:
+    """Analyse nights.csv files: stretching, seasons, factors and trend (docs/analysis.md).
+
+    Needs no account and no database. A file that cannot be read or checked is reported on stderr as
+    FILE:LINE: column: reason; the other files are still analysed, and the exit code is then 2.
+    """
+    import json
+
+    setup_django(migrate=False)  # csvio imports the diary models; nothing here touches the database
+    from nightcramp.stats.summary import analyse, describe, nights_from_rows
+
+    failed = False
+    for path in files:
+        rows, problems = _night_rows(path)
+        if rows is not None:
+            try:
+                summary = analyse(nights_from_rows(rows, hemisphere), file=str(path))
+            except ValueError as exc:  # e.g. an experiment plan that contradicts itself
+                problems = [f"{path}: cannot be analysed: {exc}"]
+            else:
+                click.echo(json.dumps(summary, allow_nan=False) if as_json else describe(summary))
+                continue
+        failed = True
+        for problem in problems:
+            click.echo(problem, err=True)
+    if failed:
+        sys.exit(2)
+
+
+def _night_rows(path: Path) -> tuple[list[dict[str, Any]] | None, list[str]]:
+    """The parsed rows of a nights file, or None and every problem found, as FILE:LINE: column: reason."""
+    from nightcramp.diary.csvio import NIGHTS, Problem, parse_file, plan_problems
+
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [str(Problem(name, None, None, f"cannot be read ({exc.strerror or exc})"))]
+    parsed, problems = parse_file(name, data)
+    if parsed is not None and not problems:
+        if parsed.kind != NIGHTS:
+            problems = [Problem(name, None, None,
+                                f"holds {parsed.kind}, not nights; analyze reads nights.csv files")]
+        else:
+            first_line: dict[Any, int] = {}
+            for row in parsed.rows:
+                night = row.values.get("date")
+                if night in first_line:
+                    problems.append(Problem(name, row.line, "date", f"{night} appears more than once "
+                                                                    f"(first on line {first_line[night]})"))
+                first_line.setdefault(night, row.line)
+            problems += plan_problems(parsed)
+    if parsed is None or problems:
+        return None, [str(p) for p in sorted(problems, key=lambda p: p.line or 0)]
+    return [row.values for row in parsed.rows], []
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "nightcramp.diary",
     "nightcramp.screening",
     "nightcramp.care",
+    "nightcramp.insights",
 ]
 
 MIDDLEWARE = [

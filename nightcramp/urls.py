@@ -7,5 +7,6 @@ urlpatterns = [
     path("", include("nightcramp.diary.urls")),
     path("screening/", include("nightcramp.screening.urls")),
     path("", include("nightcramp.care.urls")),
+    path("insights/", include("nightcramp.insights.urls")),
     path("api/v1/", include("nightcramp.api.urls")),
 ]

@@ -21,8 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from nightcramp.accounts.models import ApiToken
 from nightcramp.care.models import ReminderSettings, StretchSession
 from nightcramp.care.services import record_session
-from nightcramp.diary.models import Episode, Medication, Night, Profile
-from nightcramp.diary.services import log_episode, save_medication, save_night
+from nightcramp.diary.models import Episode, Experiment, Medication, Night, Profile
+from nightcramp.diary.services import log_episode, save_medication, save_night, start_experiment
 from nightcramp.screening.models import Screening
 from nightcramp.screening.services import save_screening
 
@@ -61,8 +61,11 @@ def world(owner, other):  # type: ignore[no-untyped-def]
         stretch, _ = record_session(owner, routine="standing", holds_done=12,
                                     started_at=datetime(2026, 3, 9, 22, 0, tzinfo=UTC),
                                     ended_at=datetime(2026, 3, 9, 22, 4, tzinfo=UTC))
+        experiment = start_experiment(owner, start=date(2026, 3, 8), seed=3)
+        start_experiment(other, start=date(2026, 3, 8), seed=4)
     return {"episode": episode, "medication": medication, "token": token, "raw": raw,
-            "day": date(2026, 3, 9), "owner": owner, "screening": screening, "stretch": stretch}
+            "day": date(2026, 3, 9), "owner": owner, "screening": screening, "stretch": stretch,
+            "experiment": experiment}
 
 
 def snapshot(owner):  # type: ignore[no-untyped-def]
@@ -75,6 +78,7 @@ def snapshot(owner):  # type: ignore[no-untyped-def]
         list(Screening.objects.filter(user=owner).order_by("pk").values()),
         list(StretchSession.objects.filter(user=owner).order_by("pk").values()),
         list(ReminderSettings.objects.filter(user=owner).order_by("pk").values()),
+        list(Experiment.objects.filter(user=owner).order_by("pk").values()),
         list(Profile.objects.filter(user=owner).values()),
         owner.__class__.objects.filter(pk=owner.pk).values_list("password", "username").get(),
     )
@@ -94,6 +98,8 @@ def concrete(route: str, world) -> str:  # type: ignore[no-untyped-def]
             return "3"
         if name == "secret":
             return FEED_SECRET
+        if name == "pk" and route.startswith("insights/experiment/"):
+            return str(world["experiment"].pk)
         if name == "session_id" or (name == "pk" and "sessions/" in route):
             return str(world["stretch"].pk)
         if name == "pk" and "token" in route:

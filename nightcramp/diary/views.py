@@ -102,7 +102,14 @@ def tonight(request: Request) -> HttpResponse:
         "last_night": profile.window.last_night(now),
         "notices": watch.notices(request.user, now.date()),
         "adherence": care_services.adherence(request.user, now),
+        "experiment_arm": experiment_arm(request.user, day),
     })
+
+
+def experiment_arm(user: Any, day: date) -> str:
+    """Tonight's assignment in a running personal experiment ("stretch", "no_stretch"), or ""."""
+    experiment = services.current_experiment(user, day)
+    return services.place_in(experiment, day)[1] if experiment else ""
 
 
 def client_id(value: str | None) -> uuid.UUID | None:

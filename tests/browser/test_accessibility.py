@@ -31,7 +31,7 @@ from nightcramp.accounts.models import ApiToken
 from nightcramp.authz import access_of
 from nightcramp.care.models import ReminderSettings, StretchSession
 from nightcramp.diary.models import Profile
-from nightcramp.diary.services import log_episode, night_for, save_medication, save_night
+from nightcramp.diary.services import log_episode, night_for, save_medication, save_night, start_experiment
 from nightcramp.screening.services import save_screening
 from tests.browser.conftest import PHONE
 from tests.conftest import make_user
@@ -82,7 +82,8 @@ def value_for(route: Route, param: str, world: dict[str, Any]) -> str | None:
         return str(world["reminders"].feed_secret)
     if param in ("pk", "id"):
         owners = (("screening:", "screening"), ("token", "token"), ("medication", "medication"),
-                  ("episode", "episode"), ("stretch_session", "stretch_session"))
+                  ("episode", "episode"), ("stretch_session", "stretch_session"),
+                  ("experiment", "experiment"))
         for marker, key in owners:
             if marker in route.name:
                 return str(world[key].pk)
@@ -158,8 +159,10 @@ def world() -> dict[str, Any]:
         ended_at=datetime(2026, 3, 8, 22, 44, tzinfo=LONDON), holds_planned=12, holds_done=12)
     reminders = ReminderSettings.objects.create(user=ada, bedtime_enabled=True, morning_enabled=True,
                                                 feed_secret="ada-feed-" + "7" * 32)
+    experiment = start_experiment(ada, start=date(2026, 3, 8), seed=8)
     return {"user": ada, "episode": long_one, "day": night.date, "medication": medication, "token": token,
-            "screening": screening, "stretch_session": stretched, "reminders": reminders}
+            "screening": screening, "stretch_session": stretched, "reminders": reminders,
+            "experiment": experiment}
 
 
 def sign_in(context: Any, user: Any, base_url: str) -> None:

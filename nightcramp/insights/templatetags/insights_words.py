@@ -1,0 +1,37 @@
+"""Template filters for the Insights page: the sentences of ``nightcramp.insights.words``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django import template
+
+from nightcramp.insights import words
+
+register = template.Library()
+
+register.filter("change_words", words.change_words)
+register.filter("percent", words.percent)
+register.filter("share", words.share)
+register.filter("stretching_sentence", words.stretching_sentence)
+register.filter("factor_sentence", words.factor_sentence)
+register.filter("factor_name", words.factor_name)
+register.filter("lag_words", words.lag_words)
+register.filter("trend_sentence", words.trend_sentence)
+
+
+@register.filter
+def season_sentence(season: Mapping[str, Any], months: Sequence[str]) -> str:
+    return words.season_sentence(season, months)
+
+
+@register.filter
+def month_name(months: Sequence[str], number: int | None) -> str:
+    return words.month_name(months, number)
+
+
+@register.filter
+def isodate(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

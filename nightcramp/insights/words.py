@@ -1,0 +1,103 @@
+"""The Insights page's sentences: numbers in plain words, always with how sure they are. No Django.
+
+Rules (docs/analysis.md): an observational estimate is "suggestive", never proof; a factor "goes with
+more cramps in your data", never "causes"; when a verdict is withheld, say so and how many more nights.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+FACTOR_NAMES = {"sitting_hours": "hours sitting", "exercise_minutes": "minutes of exercise",
+                "alcohol_units": "units of alcohol"}
+
+
+def change_words(ratio: float | None) -> str:
+    """A rate ratio as a change: 0.7 -> "30% fewer", 1.25 -> "25% more", 1.0 -> "no change"."""
+    if ratio is None:
+        return "not known"
+    percent = round((ratio - 1) * 100)
+    if percent == 0:
+        return "about the same"
+    return f"{abs(percent)}% {'more' if percent > 0 else 'fewer'}"
+
+
+def percent(share: float | None) -> str:
+    """A share as a percentage; never a false certainty of 0% or 100%."""
+    if share is None:
+        return "not known"
+    if share > 0.99:
+        return "more than 99%"
+    if share < 0.01:
+        return "less than 1%"
+    return f"{round(share * 100)}%"
+
+
+def share(value: float | None) -> str:
+    """A plain share of nights (not a probability): 1.0 is "100%"."""
+    return "not known" if value is None else f"{round(value * 100)}%"
+
+
+def stretching_sentence(s: Mapping[str, Any]) -> str:
+    verdict = s.get("verdict")
+    ratio, ci = s.get("rate_ratio"), s.get("ci95")
+    hedge = "" if s.get("design") == "randomised" else " (suggestive)"
+    if verdict == "helps" and ci:
+        return (f"Stretching goes with {change_words(ratio)} cramps{hedge}; even the cautious end of the "
+                f"range is {change_words(ci[1])}.")
+    if verdict == "worse" and ci:
+        return (f"Nights with the stretch had {change_words(ratio)} cramps{hedge}, more than chance would "
+                "give.")
+    if verdict == "no_clear_effect":
+        return ("No clear effect yet: the plausible range still includes no change"
+                + (f" (from {change_words(ci[0])} to {change_words(ci[1])})." if ci else "."))
+    needed = s.get("nights_needed")
+    return "Not enough nights to tell yet" + (f": about {needed} more nights would settle it." if needed
+                                              else ".")
+
+
+def month_name(months: Sequence[str], number: int | None) -> str:
+    return months[number - 1] if number else "not known"
+
+
+def season_sentence(season: Mapping[str, Any], months: Sequence[str]) -> str:
+    verdict = season.get("verdict")
+    if verdict == "seasonal":
+        ratio = season.get("peak_to_trough")
+        return (f"Yes: your cramps peak around {month_name(months, season.get('peak_month'))}, about "
+                f"{ratio:.1f} times as many at the peak as at the low point." if ratio else
+                f"Yes: your cramps peak around {month_name(months, season.get('peak_month'))}.")
+    if verdict == "no_clear_pattern":
+        return "No clear seasonal pattern in your diary so far."
+    return ("It takes at least a year of logging to see your own seasons; until then, see the population "
+            "pattern.")
+
+
+def factor_name(name: str) -> str:
+    return FACTOR_NAMES.get(name, name.replace("_", " "))
+
+
+def lag_words(lag: int) -> str:
+    return {0: "the same day", 1: "the day before", 2: "two days before"}.get(lag, f"{lag} days before")
+
+
+def factor_sentence(f: Mapping[str, Any]) -> str:
+    """A flagged factor: what goes with what, in the person's data. Never "causes"."""
+    ratio = f.get("rate_ratio")
+    direction = "more" if (ratio or 1) > 1 else "fewer"
+    step = ("for a typical step up (one standard deviation)" if f.get("scale") == "per_sd"
+            else "on nights with it")
+    return (f"{factor_name(f['name']).capitalize()} ({lag_words(f['lag'])}) goes with {direction} cramps in "
+            f"your data: {change_words(ratio)} cramps {step}.")
+
+
+def trend_sentence(t: Mapping[str, Any]) -> str:
+    ratio, ci = t.get("rate_ratio_per_year"), t.get("rate_ratio_per_year_ci95")
+    if ratio is None or not ci:
+        return "Not enough nights yet to see where your cramps are going."
+    if ci[0] > 1 or ci[1] < 1:
+        return (f"Allowing for the seasons, your cramps are changing by about {change_words(ratio)} a year "
+                f"(plausible range {change_words(ci[0])} to {change_words(ci[1])}).")
+    return ("No clear rise or fall beyond the seasons so far "
+            f"(plausible range {change_words(ci[0])} to {change_words(ci[1])} a year).")

@@ -1,0 +1,76 @@
+"""Insights in a real browser on a phone: the demo year's statistics and charts, and planning a
+personal experiment through the form, which then shows tonight's assignment on Tonight.
+
+Takes docs/screenshots/insights-phone.png, insights-charts-phone.png and experiment-phone.png
+(`NIGHTCRAMP_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest tests/browser` refreshes them).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from nightcramp.diary.demo import create_demo
+from nightcramp.diary.models import Experiment
+from nightcramp.diary.services import plan_of
+from tests.browser.test_diary_flow import SCREENSHOTS
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 25, 20, 30, tzinfo=LONDON)
+
+
+def signed_in(page, user, base_url: str) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": base_url}])
+
+
+def test_the_demo_year_reads_as_statements_with_uncertainty_and_charts(phone, live_server):
+    page = phone
+    with time_machine.travel(NOW, tick=True):
+        create_demo("demo", "demo-nights", seed=2026)
+        signed_in(page, get_user_model().objects.get(username="demo"), live_server.url)
+        page.goto("/insights/")
+        page.get_by_role("heading", name="Does stretching help you?").wait_for()
+        text = page.locator("main").inner_text()
+        assert "suggestive only" in text and "plausible range" in text
+        assert "Do your cramps follow the seasons?" in text and "What goes with bad nights?" in text
+        charts = page.get_by_role("img")
+        assert charts.count() >= 5
+        assert page.locator("figure.chart").first.get_attribute("aria-labelledby") == "weekly-title"
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "insights-phone.png"))
+        page.locator("figure.chart").nth(2).scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "insights-charts-phone.png"))
+
+
+def test_planning_an_experiment_in_the_browser_sets_tonights_assignment(phone, live_server):
+    page = phone
+    with time_machine.travel(NOW, tick=True):
+        create_demo("demo", "demo-nights", seed=2026)
+        user = get_user_model().objects.get(username="demo")
+        signed_in(page, user, live_server.url)
+        page.goto("/insights/")
+        page.get_by_role("link", name="personal experiment").click()
+        page.get_by_role("heading", name="Personal experiment").wait_for()
+        page.get_by_label("Nights to leave out at the start of each period").select_option("1")
+        page.get_by_role("button", name="Plan my experiment").click()
+        page.get_by_role("heading", name="Does stretching help me?").wait_for()
+        experiment = Experiment.objects.get(user=user)
+        arm = plan_of(experiment).arm_on(NOW.date())
+        assert experiment.washout_nights == 1 and experiment.pairs == 6 and experiment.period_nights == 7
+        assert page.locator("ol.plan li").count() == 12
+        page.goto("/insights/experiment/")
+        page.screenshot(path=str(SCREENSHOTS / "experiment-phone.png"))
+        page.goto("/tonight/")
+        expected = "stretch" if arm == "stretch" else "no stretch"
+        heading = page.get_by_role("heading", name=f"Your experiment tonight: {expected}", exact=True)
+        assert heading.is_visible()
