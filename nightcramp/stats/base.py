@@ -75,7 +75,11 @@ class Nights:
                   factor_names: Sequence[str] = ()) -> Nights:
         """Build from dict rows with ``date`` and optional ``cramps``, ``stretched``, ``planned``,
         ``experiment_period`` and factor columns; missing calendar nights are filled in as not logged."""
-        by_day = {r["date"]: r for r in rows}
+        by_day: dict[date, Mapping[str, Any]] = {}
+        for row in rows:
+            if row["date"] in by_day:
+                raise ValueError(f"the night of {row['date']} appears more than once")
+            by_day[row["date"]] = row
         if not by_day:
             return cls(dates=(), cramps=np.zeros(0), stretched=np.zeros(0), hemisphere=hemisphere)
         first, last = min(by_day), max(by_day)

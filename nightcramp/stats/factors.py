@@ -120,7 +120,7 @@ def _one(nights: Nights, name: str, lag: int) -> FactorItem:
         return _skip(name, lag, "this factor was never recorded", "per_sd", 0)
     x = lagged(np.asarray(values, dtype=float), lag)
     rows = nights.logged & ~np.isnan(x)
-    binary = bool(np.isin(x[rows], (0.0, 1.0)).all())
+    binary = bool(rows.any()) and bool(np.isin(x[rows], (0.0, 1.0)).all())  # no values: not "yes/no"
     scale = "yes_vs_no" if binary else "per_sd"
     n = int(rows.sum())
     reason = _too_little(x[rows], binary, float(nights.cramps[rows].sum()))

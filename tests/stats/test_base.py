@@ -61,3 +61,9 @@ def test_results_are_json_ready_and_never_invent_a_number() -> None:
                   count=np.int64(3)).as_dict()
     assert out == {"ratio": None, "ci95": [0.5, None], "verdict": "helps", "when": "2026-02-01", "count": 3}
     assert plain({"a": np.float64(0.25)}) == {"a": 0.25}
+
+
+def test_a_night_given_twice_is_refused_rather_than_one_row_silently_winning() -> None:
+    rows = [{"date": date(2026, 1, 1), "cramps": 5}, {"date": date(2026, 1, 1), "cramps": 0}]
+    with pytest.raises(ValueError, match="2026-01-01 appears more than once"):
+        Nights.from_rows(rows)

@@ -86,3 +86,11 @@ def test_the_wording_speaks_of_association_never_cause() -> None:
     flagged = [t for t, i in zip(texts, result.items, strict=True) if i.flagged]
     assert flagged and all("goes with more cramps in your data" in t for t in flagged)
     assert not any("caus" in t.lower() for t in texts)
+
+
+def test_a_factor_never_recorded_is_skipped_without_pretending_to_be_yes_or_no() -> None:
+    nights = diary(days=60)
+    empty = Nights(dates=nights.dates, cramps=nights.cramps, stretched=nights.stretched,
+                   factors={"sitting_hours": np.full(len(nights), np.nan)})
+    (item,) = analyse_factors(empty, ["sitting_hours"], lags=(0,)).items
+    assert item.skipped and item.scale == "per_sd" and item.rate_ratio != item.rate_ratio
