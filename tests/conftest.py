@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.test import Client
 
 from nightcramp.diary.models import Profile
@@ -46,3 +50,19 @@ def other_client(other) -> Client:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def anon_client(db) -> Client:  # type: ignore[no-untyped-def]
     return Client()
+
+
+DEMO_MADE_AT = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The demo account's synthetic year, made at DEMO_MADE_AT (it takes a few seconds), shared by one
+    test module and rolled back after its last test."""
+    from nightcramp.diary.demo import create_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        with time_machine.travel(DEMO_MADE_AT, tick=False):
+            create_demo("demo", "demo-nights", seed=2026)
+        yield get_user_model().objects.get(username="demo")
+        transaction.set_rollback(True)

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from nightcramp.diary.csvio import export_files, export_to_dir, import_paths
 from nightcramp.diary.demo import DISPLAY_NAME, create_demo, plan_year, season
@@ -22,16 +21,6 @@ LAST_NIGHT = date(2026, 11, 24)
 FIRST_NIGHT = LAST_NIGHT - timedelta(days=364)
 EPISODES_FROM = LAST_NIGHT - timedelta(days=121)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """One demo account for the module (it takes a few seconds), rolled back after the last test."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with time_machine.travel(NOW, tick=False):
-            create_demo("demo", "demo-nights", seed=2026)
-        yield get_user_model().objects.get(username="demo")
-        transaction.set_rollback(True)
 
 
 def cramps_by_night(user) -> dict[date, int]:  # type: ignore[no-untyped-def]

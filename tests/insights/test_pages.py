@@ -14,14 +14,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from nightcramp.diary.csvio import export_files, parse_file
-from nightcramp.diary.demo import create_demo
 from nightcramp.diary.models import Experiment
 from nightcramp.diary.services import plan_of, save_night
 from nightcramp.insights import words
@@ -30,16 +27,6 @@ from nightcramp.stats.summary import analyse, nights_from_rows
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The demo year (a few seconds to make), shared by the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        with time_machine.travel(NOW, tick=False):
-            create_demo("demo", "demo-nights", seed=2026)
-        yield get_user_model().objects.get(username="demo")
-        transaction.set_rollback(True)
 
 
 def same(a: object, b: object) -> bool:
