@@ -7,6 +7,7 @@ The Insights page and ``nightcramp analyze`` print the same numbers because both
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from dataclasses import asdict
@@ -16,7 +17,7 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.models import User
 
-from nightcramp.diary.models import Episode
+from nightcramp.diary.models import Episode, Medication
 from nightcramp.diary.nights import localize
 from nightcramp.diary.services import nights_table, profile_of
 from nightcramp.stats.base import Nights
@@ -66,3 +67,22 @@ def stretching_rates(nights: Nights) -> tuple[float | None, float | None, int, i
     n_no, n_yes = int(no.sum()), int(yes.sum())
     return (float(nights.cramps[no].mean()) if n_no else None,
             float(nights.cramps[yes].mean()) if n_yes else None, n_no, n_yes)
+
+
+def with_medicine_periods(user: User, nights: Nights) -> tuple[Nights, dict[str, str]]:
+    """The nights with one 0/1 factor per medicine the diary lists ("taking it that night"), for the
+    medicines whose start or stop falls inside the logged span (only those have nights on and off
+    them). Returns the table and each factor's medicine name."""
+    if not len(nights):
+        return nights, {}
+    first, last = nights.dates[0], nights.dates[-1]
+    factors = dict(nights.factors)
+    names: dict[str, str] = {}
+    for medication in Medication.objects.filter(user=user).order_by("started", "name"):
+        changes = [d for d in (medication.started, medication.stopped) if d is not None]
+        if not any(first < d <= last for d in changes):
+            continue
+        key = f"medicine_{len(names) + 1}"
+        factors[key] = np.array([1.0 if medication.active_on(d) else 0.0 for d in nights.dates])
+        names[key] = medication.name
+    return dataclasses.replace(nights, factors=factors), names

@@ -20,7 +20,13 @@ from nightcramp.authz import PersonRequest, owned, person
 from nightcramp.diary import services
 from nightcramp.diary.models import Experiment
 from nightcramp.insights import charts
-from nightcramp.insights.data import cramps_by_hour, monthly_rates, nights_of, stretching_rates
+from nightcramp.insights.data import (
+    cramps_by_hour,
+    monthly_rates,
+    nights_of,
+    stretching_rates,
+    with_medicine_periods,
+)
 
 GET_OR_POST = require_http_methods(["GET", "POST"])
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -52,14 +58,28 @@ def insights(request: PersonRequest) -> HttpResponse:
         charts.severity([(w.start, None if w.worst_severity != w.worst_severity else int(w.worst_severity))
                          for w in weeks]),
     ]
+    medicines = medicine_checks(request.user, nights)
     flagged = [f for f in summary["factors"] if f["flagged"]]
     tested = [f for f in summary["factors"] if not f["skipped"]]
     return render(request, "insights/insights.html", {
         "nav": "insights", "summary": summary, "s": summary["stretching"], "season": summary["seasonality"],
         "trend": summary["trend"], "flagged": flagged, "tested": tested, "charts": chart_list,
-        "population": population, "months": MONTHS,
+        "population": population, "months": MONTHS, "medicines": medicines,
         "experiment": services.current_experiment(request.user, tonight_of(request)),
     })
+
+
+def medicine_checks(user: Any, nights: Any) -> list[dict[str, Any]]:
+    """Nights while taking each listed medicine against nights without it, as a family of their own (so
+    the factor checks stay exactly those ``nightcramp analyze`` prints for nights.csv, which holds no
+    medicines). Same model as the factors: season, trend, quasi-Poisson, Benjamini-Hochberg."""
+    from nightcramp.stats.factors import analyse_factors
+
+    table, names = with_medicine_periods(user, nights)
+    if not names:
+        return []
+    items = analyse_factors(table, list(names), lags=(0,)).as_dict()["items"]
+    return [{**item, "medicine": names[item["name"]]} for item in items]
 
 
 # --- the personal experiment ------------------------------------------------------------------------

@@ -101,3 +101,20 @@ def trend_sentence(t: Mapping[str, Any]) -> str:
                 f"(plausible range {change_words(ci[0])} to {change_words(ci[1])}).")
     return ("No clear rise or fall beyond the seasons so far "
             f"(plausible range {change_words(ci[0])} to {change_words(ci[1])} a year).")
+
+
+def medicine_sentence(item: Mapping[str, Any]) -> str:
+    """A medicine period checked against the nights without it, in the person's data; never "causes",
+    and never a hint to stop a prescribed medicine."""
+    name = item["medicine"]
+    if item.get("skipped"):
+        return f"{name}: not enough nights on and off it to compare yet."
+    ratio, ci = item.get("rate_ratio"), item.get("ci95")
+    if item.get("flagged"):
+        direction = "more" if (ratio or 1) > 1 else "fewer"
+        return (f"Nights while taking {name} go with {direction} cramps in your data: {change_words(ratio)}"
+                + (f" (plausible range {change_words(ci[0])} to {change_words(ci[1])})." if ci else ".")
+                + (" Worth mentioning to your doctor or pharmacist; do not stop or change a prescribed "
+                   "medicine on your own." if direction == "more" else ""))
+    return (f"{name}: no clear difference between nights on and off it"
+            + (f" (plausible range {change_words(ci[0])} to {change_words(ci[1])})." if ci else "."))

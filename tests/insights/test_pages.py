@@ -160,3 +160,35 @@ def test_a_finished_experiment_gives_its_result_with_its_uncertainty(owner, owne
     assert "Stretching goes with" in body and "fewer cramps" in body and "plausible range" in body
     assert "Nights you followed the plan</dt><dd>100%" in body
     assert "6 of 6" in body and "of the 64 ways the periods could have been ordered" in body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_medicines_started_in_the_diary_are_checked_as_their_own_family(demo):
+    from nightcramp.diary.models import Medication
+    from nightcramp.insights.views import medicine_checks
+
+    nights = nights_of(demo)
+    checks = medicine_checks(demo, nights)
+    changed = [m for m in Medication.objects.filter(user=demo)
+               if any(nights.dates[0] < d <= nights.dates[-1] for d in (m.started, m.stopped) if d)]
+    expected = [m.name for m in sorted(changed, key=lambda m: (m.started, m.name))]
+    assert [c["medicine"] for c in checks] == expected and expected
+    assert all(c["lag"] == 0 for c in checks)
+    client = Client()
+    client.force_login(demo)
+    body = client.get(reverse("insights")).content.decode()
+    assert "Your medicines" in body
+    for check in checks:
+        assert escape(words.medicine_sentence(check)) in body
+    # the summary's own factor checks stay exactly what analyze prints
+    names = [f["name"] for f in analyse(nights)["factors"]]
+    assert names == ["sitting_hours"] * 3 + ["exercise_minutes"] * 3 + ["alcohol_units"] * 3
+
+
+def test_a_medicine_that_goes_with_more_cramps_is_never_a_hint_to_stop_it() -> None:
+    more = {"medicine": "Bendroflumethiazide", "flagged": True, "rate_ratio": 1.6, "ci95": [1.2, 2.1],
+            "skipped": None}
+    sentence = words.medicine_sentence(more)
+    assert sentence.startswith("Nights while taking Bendroflumethiazide go with more cramps in your data")
+    assert "do not stop or change a prescribed medicine on your own" in sentence and "caus" not in sentence
+    assert words.medicine_sentence({**more, "flagged": False}).startswith("Bendroflumethiazide: no clear")

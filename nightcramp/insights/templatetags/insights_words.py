@@ -20,6 +20,7 @@ register.filter("factor_sentence", words.factor_sentence)
 register.filter("factor_name", words.factor_name)
 register.filter("lag_words", words.lag_words)
 register.filter("trend_sentence", words.trend_sentence)
+register.filter("medicine_sentence", words.medicine_sentence)
 
 
 @register.filter
