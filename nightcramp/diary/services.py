@@ -313,24 +313,25 @@ def plan_of(experiment: Experiment) -> ExperimentPlan:
                            washout_nights=experiment.washout_nights, seed=experiment.seed)
 
 
-def place_in(experiment: Experiment, day: date) -> tuple[int | None, str]:
+def place_in(experiment: Experiment, day: date, plan: ExperimentPlan | None = None) -> tuple[int | None, str]:
     """(period number, arm) of a night in an experiment; (None, "") outside it or after it was ended."""
     if experiment.stopped is not None and day > experiment.stopped:
         return None, ""
-    period = plan_of(experiment).period_on(day)
+    period = (plan or plan_of(experiment)).period_on(day)
     return (period.number, period.arm) if period else (None, "")
 
 
 def plan_lookup(user: User) -> Callable[[Night], tuple[int | None, str]]:
     """A function giving each of the person's nights its (period, arm): the night's own columns (an
-    imported plan) when set, otherwise the experiment made in the app that covers it."""
-    experiments = list(Experiment.objects.filter(user=user).order_by("start"))
+    imported plan) when set, otherwise the experiment made in the app that covers it (each plan is
+    built once, however many nights are placed)."""
+    plans = [(e, plan_of(e)) for e in Experiment.objects.filter(user=user).order_by("start")]
 
     def placed(night: Night) -> tuple[int | None, str]:
         if night.experiment_period is not None or night.planned:
             return night.experiment_period, night.planned
-        for experiment in experiments:
-            period, arm = place_in(experiment, night.date)
+        for experiment, plan in plans:
+            period, arm = place_in(experiment, night.date, plan)
             if period is not None:
                 return period, arm
         return None, ""
