@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.cable import Cable
+
 CHROMIUM = Path(os.environ.get("NIGHTCRAMP_CHROMIUM", "/usr/bin/chromium"))
 PHONE = {"width": 390, "height": 844}
-
 
 
 @pytest.fixture(scope="package")
@@ -39,12 +40,33 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def phone_page(browser, base_url: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, accept_downloads=True,
+                                  base_url=base_url, timezone_id="Europe/London")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    return page
+
+
 @pytest.fixture
 def phone(browser, live_server):  # type: ignore[no-untyped-def]
     """A phone-sized page (touch, 390x844) pointed at a live server over real HTTP."""
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, accept_downloads=True,
-                                  base_url=live_server.url, timezone_id="Europe/London")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = phone_page(browser, live_server.url)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def cable(live_server) -> Iterator[Cable]:
+    """The network between the browser and the live server, which a test can pull out (see cable.py)."""
+    relay = Cable(live_server.url)
+    yield relay
+    relay.pull_out()
+
+
+@pytest.fixture
+def cabled_phone(browser, cable):  # type: ignore[no-untyped-def]
+    """A phone-sized page that reaches the live server only through ``cable``."""
+    page = phone_page(browser, cable.url)
+    yield page
+    page.context.close()
