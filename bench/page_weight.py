@@ -52,16 +52,18 @@ PAGES = {
     "routine": {"path": "/routine/", "button": "[data-start]"},
 }
 LOADS = ("first", "repeat")
+QUIET_S = 0.5  # after the load and the button, before the timings are read
+SETTLE_S = 1.0  # after the service worker is active, before the repeat load (timed visits)
 TIMES = ("response_start_ms", "dom_interactive_ms", "dom_content_loaded_ms", "first_contentful_paint_ms",
          "button_ms", "load_ms", "interactive_ms")
 METRICS = ("bytes", "requests", "network_requests", "service_worker_bytes", "resource_timing_bytes", *TIMES)
 
 # Runs before any script of the page: records when the main button is first present, shown and enabled.
-# Runs before any script of the page: records when the main button is first present, shown and enabled.
-# Cheap tests first, layout only for a likely candidate, and it stops watching once it has seen it, so
-# watching does not slow down the page it measures.
+# It looks once per frame, just before the frame is drawn (when the browser works out styles and layout
+# anyway), and at DOMContentLoaded and load; it stops once it has seen the button. (A MutationObserver
+# would see it sooner but force styles and layout while the page is still being parsed: measuring
+# would slow down what it measures.)
 BUTTON_WATCH = """(selector) => {
-    let observer = null;
     const check = () => {
         if (window.__benchButton !== undefined) return;
         const el = document.querySelector(selector);
@@ -69,12 +71,8 @@ BUTTON_WATCH = """(selector) => {
         const style = getComputedStyle(el);
         const shown = el.getClientRects().length > 0 && style.visibility !== "hidden"
             && style.display !== "none";
-        if (!shown) return;
-        window.__benchButton = performance.now();
-        if (observer) observer.disconnect();
+        if (shown) window.__benchButton = performance.now();
     };
-    observer = new MutationObserver(check);
-    observer.observe(document, {subtree: true, childList: true, attributes: true});
     document.addEventListener("DOMContentLoaded", check);
     window.addEventListener("load", check);
     const poll = () => { check(); if (window.__benchButton === undefined) requestAnimationFrame(poll); };
@@ -277,17 +275,23 @@ class Traffic:
                           "ms": e.get("ms")} for e in self.requests.values()]}
 
 
-def measure(page: Any, traffic: Traffic, url: str, button: str) -> dict[str, Any]:
-    traffic.reset()
+def measure(page: Any, traffic: Traffic | None, url: str) -> dict[str, Any]:
+    """One load of url: what went over the wire (with traffic), or how soon it was ready (without)."""
+    if traffic is not None:
+        traffic.reset()
     response = page.goto(url, wait_until="load")
     if response is None:
         raise BenchError(f"no response for {url}")
     status = response.status
     with suppress(PlaywrightTimeout):  # a button that never becomes clickable is reported as "never"
         page.wait_for_function("() => window.__benchButton !== undefined", timeout=5000)
-    traffic.wait_quiet(page)
+    if traffic is not None:
+        traffic.wait_quiet(page)
+        return {**traffic.summary(), "status": status}
+    page.wait_for_timeout(QUIET_S * 1000)
     timings = page.evaluate(TIMINGS)
-    result = {**traffic.summary(), **{k: v for k, v in timings.items() if k != "status"}, "status": status}
+    result = {k: v for k, v in timings.items() if k != "status"}
+    result["status"] = status
     ready = [t for t in (result["dom_content_loaded_ms"], result["first_contentful_paint_ms"],
                          result["button_ms"]) if t is not None]
     result["interactive_ms"] = max(ready) if result["button_ms"] is not None else None
@@ -326,29 +330,50 @@ def stats(runs: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]]:
     return median, worst
 
 
-def one_visit(browser: Any, base_url: str, state: dict[str, Any], spec: dict[str, str]) -> dict[str, Any]:
-    """A fresh context (empty cache, no service worker): a first load, then a repeat load of the page."""
+def one_visit(browser: Any, base_url: str, state: dict[str, Any], spec: dict[str, str],
+              traffic: bool) -> dict[str, Any]:
+    """A fresh context (empty cache, no service worker): a first load, then a repeat load of the page.
+
+    With traffic, every request is followed through the DevTools protocol (bytes, sources); without,
+    nothing but the page's own Performance API is read, so that following the requests (an extra
+    DevTools session and an event for each request) does not slow down the timings.
+    """
     context = browser.new_context(base_url=base_url, storage_state=state, viewport=PHONE)
     try:
         context.add_init_script(f"({BUTTON_WATCH})({json.dumps(spec['button'])})")
         page = context.new_page()
-        traffic = Traffic(context, page)
-        first = measure(page, traffic, spec["path"], spec["button"])
+        watch = Traffic(context, page) if traffic else None
+        first = measure(page, watch, spec["path"])
         if first["status"] != 200:
             return {"status": first["status"]}
         service_worker = page.evaluate(SERVICE_WORKER_READY)  # let it install before the repeat load
-        traffic.wait_quiet(page)
-        repeat = measure(page, traffic, spec["path"], spec["button"])
+        if watch is not None:
+            watch.wait_quiet(page)
+        else:
+            page.wait_for_timeout(SETTLE_S * 1000)  # the worker keeps the offline pages meanwhile
+        repeat = measure(page, watch, spec["path"])
         return {"status": 200, "first": first, "repeat": repeat, "service_worker": service_worker}
     finally:
         context.close()
+
+
+def paired_visit(browser: Any, base_url: str, state: dict[str, Any], spec: dict[str, str]) -> dict[str, Any]:
+    """A visit that follows the traffic, and one that times the loads; their figures side by side."""
+    weighed = one_visit(browser, base_url, state, spec, traffic=True)
+    if weighed["status"] != 200:
+        return weighed
+    timed = one_visit(browser, base_url, state, spec, traffic=False)
+    if timed["status"] != 200:
+        return timed
+    return {"status": 200, "service_worker": weighed["service_worker"],
+            **{load: {**weighed[load], **timed[load]} for load in LOADS}}
 
 
 def run_page(browser: Any, base_url: str, state: dict[str, Any], name: str, runs: int) -> dict[str, Any]:
     spec = PAGES[name]
     # One visit first that is not counted: the server compiles its templates and opens its database
     # connection once, which no later visitor waits for.
-    warm = one_visit(browser, base_url, state, spec)
+    warm = paired_visit(browser, base_url, state, spec)
     if warm["status"] == 404:
         return {"path": spec["path"], "status": "missing", "http_status": 404,
                 "note": "the page answers 404: not there yet"}
@@ -357,7 +382,7 @@ def run_page(browser: Any, base_url: str, state: dict[str, Any], name: str, runs
     samples: dict[str, list[dict[str, Any]]] = {load: [] for load in LOADS}
     service_worker = warm["service_worker"]
     for _ in range(runs):
-        visit = one_visit(browser, base_url, state, spec)
+        visit = paired_visit(browser, base_url, state, spec)
         if visit["status"] != 200:
             raise BenchError(f"{spec['path']} answered {visit['status']} on a later visit")
         for load in LOADS:

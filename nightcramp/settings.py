@@ -55,7 +55,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (compressed ahead) are answered here
+    # Pages and API answers compressed (they carry per-request masked CSRF tokens, and Django's gzip adds
+    # random padding against BREACH); after WhiteNoise, so static files are never compressed twice.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -82,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "nightcramp.diary.context.theme",
                 "nightcramp.care.context.reminders",
+                "nightcramp.care.context.assets",
             ],
         },
     },

@@ -1,4 +1,5 @@
-"""The in-app reminder: signed-in pages carry the person's enabled reminders for js/reminder.js."""
+"""Context for every page: the in-app reminder (signed-in pages carry the person's enabled reminders for
+js/reminder.js), and whether the page carries its own CSS and JavaScript (the pages that open offline)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,13 @@ def reminder_data(request: HttpRequest) -> str:
 def reminders(request: HttpRequest) -> dict[str, Any]:
     # Lazy: fragments that never render base.html (HTMX swaps) never query the settings.
     return {"reminders_data": SimpleLazyObject(lambda: reminder_data(request))}
+
+
+INLINE_PAGES = frozenset({"tonight", "routine", "relief", "offline"})
+"""The pages that carry their CSS and scripts inside the HTML (templatetags/assets.py): the three that open
+with no network (``offline.OFFLINE_PAGES``) and the page shown offline for any other."""
+
+
+def assets(request: HttpRequest) -> dict[str, Any]:
+    match = getattr(request, "resolver_match", None)
+    return {"inline_assets": match is not None and match.view_name in INLINE_PAGES}

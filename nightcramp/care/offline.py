@@ -12,8 +12,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -27,25 +29,30 @@ from nightcramp.authz import public
 
 OFFLINE_PAGES = ("tonight", "routine", "relief")
 """The pages that open with no network (by URL name)."""
-ASSETS = (
-    "nightcramp/app.css", "nightcramp/care.css", "nightcramp/icon.svg",
-    "nightcramp/vendor/htmx-2.0.11.min.js",
-    "nightcramp/js/theme.js", "nightcramp/js/zone.js", "nightcramp/js/tonight.js", "nightcramp/js/outbox.js",
-    "nightcramp/js/routine.js", "nightcramp/js/relief.js", "nightcramp/js/offline.js",
-)
+ASSETS = ("nightcramp/icon.svg", "nightcramp/vendor/htmx-2.0.11.min.js")
+"""The static files those pages (and the offline page) link. Their style sheets and own scripts are
+written into the pages themselves (``care/context.py`` INLINE_PAGES, ``templatetags/assets.py``)."""
 
 
 def kept_assets() -> list[str]:
-    """Every static file the offline pages need; optional ones (written by other parts) only when present."""
-    optional = ("nightcramp/js/reminder.js",)
-    return [*ASSETS, *(a for a in optional if finders.find(a))]
+    """Every static file the worker keeps for the offline pages."""
+    return list(ASSETS)
+
+
+def written_in() -> list[str]:
+    """The style sheets and scripts that pages may carry inside their HTML: nightcramp's own."""
+    root = Path(settings.BASE_DIR) / "static"
+    files = (p for p in root.glob("nightcramp/**/*") if p.suffix in {".css", ".js"})
+    return sorted(str(p.relative_to(root)) for p in files)
 
 
 @functools.cache
 def version() -> str:
-    """A hash of nightcramp's version and of every file the service worker keeps."""
+    """A hash of nightcramp's version, of every file the service worker keeps and of every style sheet
+    and script a kept page carries inside it: any change makes a new worker, which fetches the kept
+    pages again when it installs."""
     digest = hashlib.sha256(__version__.encode())
-    for asset in kept_assets():
+    for asset in [*kept_assets(), *written_in()]:
         found = finders.find(asset)
         if not found:
             raise FileNotFoundError(f"the service worker keeps {asset}, which is missing")

@@ -31,7 +31,7 @@ def worker(client) -> tuple[str, dict]:  # type: ignore[no-untyped-def,type-arg]
 def test_the_worker_keeps_the_three_offline_pages_and_every_file_they_load(anon_client, owner_client):
     body, config = worker(anon_client)
     assert config["pages"] == ["/tonight/", "/routine/", "/relief/"]
-    for page in config["pages"]:
+    for page in [*config["pages"], config["offline"]]:
         html = owner_client.get(page).content.decode()
         loaded = set(re.findall(r'(?:src|href)="(/static/[^"]+)"', html))
         missing = loaded - set(config["assets"])
@@ -75,7 +75,7 @@ def test_every_page_links_the_manifest_and_registers_the_worker_only_for_a_signe
         anon_client, owner_client):  # type: ignore[no-untyped-def]
     signed_in = owner_client.get(reverse("tonight")).content.decode()
     assert f'<link rel="manifest" href="{reverse("manifest")}">' in signed_in
-    assert 'data-signed-in="true"' in signed_in and "nightcramp/js/offline.js" in signed_in
+    assert 'data-signed-in="true"' in signed_in and "navigator.serviceWorker.register(" in signed_in
     signed_out = anon_client.get(reverse("login")).content.decode()
     assert 'data-signed-in="false"' in signed_out  # there the script empties the kept pages instead
 
@@ -85,3 +85,42 @@ def test_the_offline_page_names_what_works_without_a_network(anon_client):
     assert "No network" in body
     for name in ("tonight", "routine", "relief"):
         assert f'href="{reverse(name)}"' in body
+
+
+def test_the_offline_pages_carry_their_styles_and_scripts_and_other_pages_link_them(owner_client):
+    """One response, not one per file, on a first visit at the bedside (HTMX, shared by every page, is
+    still linked)."""
+    for name in ("tonight", "routine", "relief", "offline"):
+        html = owner_client.get(reverse(name)).content.decode()
+        assert '<link rel="stylesheet"' not in html, name
+        assert re.findall(r"<script src=\"([^\"]+)\"([^>]*)>", html) == [
+            ("/static/nightcramp/vendor/htmx-2.0.11.min.js", " defer")], name
+        assert "window.nightcrampOutbox" in html or name == "offline", name  # the outbox, written in
+        assert "--" in re.search(r"<style>(.*?)</style>", html, re.S).group(1), name  # app.css's variables
+    history = owner_client.get(reverse("history")).content.decode()
+    assert '<link rel="stylesheet" href="/static/nightcramp/app.css">' in history
+    assert '<script src="/static/nightcramp/js/offline.js" defer></script>' in history
+    assert "<style>" not in history
+
+
+def test_a_file_that_would_end_its_element_early_is_never_written_into_a_page(tmp_path, settings):
+    from django.template import TemplateSyntaxError
+
+    from nightcramp.care.templatetags.assets import static_text
+
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "bad.js").write_text("var s = '</SCRIPT><b>';\n")
+    (tmp_path / "x" / "bad.css").write_text("a { color: red } </style>")
+    (tmp_path / "x" / "ok.js").write_text("var s = 1;\n")
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, tmp_path]
+    finders.get_finder.cache_clear()
+    try:
+        with pytest.raises(TemplateSyntaxError, match=r"x/bad.js cannot .* <script>.*</SCRIPT"):
+            static_text("x/bad.js", "script")
+        with pytest.raises(TemplateSyntaxError, match=r"x/bad.css cannot be written inside <style>"):
+            static_text("x/bad.css", "style")
+        assert static_text("x/ok.js", "script") == "var s = 1;\n"
+        with pytest.raises(TemplateSyntaxError, match="not found"):
+            static_text("x/missing.js", "script")
+    finally:
+        finders.get_finder.cache_clear()

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from dateutil.rrule import rrulestr
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from icalendar import Calendar
@@ -364,6 +365,9 @@ def test_nobody_else_gets_a_persons_reminders_on_their_pages(owner, owner_client
 
 
 def test_every_page_loads_the_reminder_script(anon_client, owner_client):
-    for client, url in ((anon_client, reverse("login")), (owner_client, "/tonight/")):
-        page = client.get(url).content.decode()
-        assert re.search(r'<script src="/static/nightcramp/js/reminder\.js" defer></script>', page)
+    """Linked, or written into the page for the pages that open offline (see tests/care/test_offline.py)."""
+    source = (settings.BASE_DIR / "static/nightcramp/js/reminder.js").read_text()
+    page = anon_client.get(reverse("login")).content.decode()
+    assert re.search(r'<script src="/static/nightcramp/js/reminder\.js" defer></script>', page)
+    page = owner_client.get("/tonight/").content.decode()
+    assert f"<script>{source}</script>" in page

@@ -168,7 +168,14 @@
     });
   }
 
-  try { check(); } catch (e) { return; }
-  window.setInterval(function () { try { check(); } catch (e) { /* try again next time */ } }, EVERY_MS);
-  document.addEventListener("visibilitychange", function () { if (!document.hidden) check(); });
+  // The first check once the page has loaded: working out the time in the person's zone loads the
+  // browser's time zone data, which must not hold up the page at the bedside.
+  function start() {
+    window.setTimeout(function () {
+      try { check(); } catch (e) { return; }
+      window.setInterval(function () { try { check(); } catch (e) { /* try again next time */ } }, EVERY_MS);
+      document.addEventListener("visibilitychange", function () { if (!document.hidden) check(); });
+    }, 0);
+  }
+  if (document.readyState === "complete") start(); else window.addEventListener("load", start);
 })();
