@@ -40,6 +40,12 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
+def enhanced(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until HTMX has started on a page that uses it (Tonight fetches it once the page has loaded;
+    until then its forms are sent as plain forms, which is not what a test of the in-page flow wants)."""
+    page.wait_for_function("() => window.htmx !== undefined")
+
+
 def phone_page(browser, base_url: str):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, accept_downloads=True,
                                   base_url=base_url, timezone_id="Europe/London")

@@ -33,7 +33,7 @@ from nightcramp.care.models import ReminderSettings, StretchSession
 from nightcramp.diary.models import Profile
 from nightcramp.diary.services import log_episode, night_for, save_medication, save_night, start_experiment
 from nightcramp.screening.services import save_screening
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, enhanced
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -247,6 +247,12 @@ def check_page(page: Any, url: str, theme: str, user: Any) -> list[str]:
     response = page.goto(url)
     assert response is not None and response.status == 200, (url, response and response.status)
     assert page.locator("html").get_attribute("data-theme") == theme, (url, theme)
+    # HTMX is loaded only where a page uses it: a page with hx- attributes and no HTMX would quietly fall
+    # back to full-page forms.
+    if page.evaluate("() => !!document.querySelector('[hx-get], [hx-post], [hx-patch], [hx-delete]')"):
+        enhanced(page)
+    else:
+        assert page.evaluate("() => typeof window.htmx") == "undefined", f"{url} loads unused HTMX"
     blocking = [v for v in run_axe(page) if v["impact"] in BLOCKING]
     return [describe(theme, url, blocking)] if blocking else []
 
@@ -351,6 +357,7 @@ def test_tonight_works_from_the_keyboard_and_every_control_is_named(phone, live_
 
         # The skip link moves focus past the menu; Enter on "Cramp now" logs a cramp.
         page.goto("/tonight/")
+        enhanced(page)
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")
         assert page.evaluate("() => location.hash") == "#main"

@@ -14,6 +14,7 @@ import pytest
 
 from nightcramp.care.models import StretchSession
 from nightcramp.diary.models import Episode, Night
+from tests.browser.conftest import enhanced
 from tests.browser.test_diary_flow import SCREENSHOTS, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -153,6 +154,7 @@ def test_with_no_network_two_cramps_and_a_routine_are_kept_and_sent_exactly_once
     cable.pull_out()
     page.context.set_offline(True)
     page.goto("/tonight/")  # from the kept copy
+    enhanced(page)  # HTMX, from the worker's cache too
     page.wait_for_function("() => !navigator.onLine")  # the page has heard that the network is gone
     page.get_by_role("button", name="Cramp now").click()
     page.get_by_text("on this device").first.wait_for()

@@ -19,6 +19,7 @@ import pytest
 import time_machine
 
 from nightcramp.diary.models import Episode, Night
+from tests.browser.conftest import enhanced
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +44,7 @@ def sign_up(page, username: str) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_url("**/screening/?welcome=1")  # the health check is offered first, and can wait
     page.get_by_role("link", name="Skip for now").click()
     page.wait_for_url("**/tonight/")
+    enhanced(page)
 
 
 def test_a_person_logs_a_cramp_at_night_checks_in_and_exports(phone):
@@ -121,3 +123,23 @@ def test_the_history_page_on_a_phone_shows_a_month_of_nights(phone, django_user_
         page.set_viewport_size({"width": 1100, "height": 900})
         page.goto("/history/2027/1/")
         page.screenshot(path=str(SCREENSHOTS / "calendar-desktop.png"))
+
+
+def test_cramp_now_works_before_htmx_has_started(phone, live_server):
+    """Tonight fetches HTMX only after the page has loaded, so the big button must work without it: the
+    form is sent as a plain form, the cramp is stored once, and the details page follows."""
+    from tests.browser.test_accessibility import sign_in
+    from tests.conftest import make_user
+
+    page = phone
+    user = make_user("hana", time_zone="America/New_York")  # at home in New York, tonight in London
+    sign_in(page.context, user, live_server.url)
+    page.route("**/htmx-*.js", lambda route: route.abort())  # HTMX never arrives
+    page.goto("/tonight/")
+    page.get_by_role("button", name="Cramp now").click()
+    page.wait_for_url("**/episodes/*/details/")
+    assert page.evaluate("() => typeof window.htmx") == "undefined"
+    (episode,) = Episode.objects.filter(user=user)
+    assert page.url.endswith(f"/episodes/{episode.pk}/details/")
+    assert episode.tz == "Europe/London"  # the device's zone, filled in as the form was sent
+    page.get_by_role("button", name="Save details").wait_for()

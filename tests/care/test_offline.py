@@ -13,6 +13,7 @@ from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from nightcramp.care import offline
+from nightcramp.diary.services import log_episode
 
 pytestmark = pytest.mark.django_db
 
@@ -87,20 +88,24 @@ def test_the_offline_page_names_what_works_without_a_network(anon_client):
         assert f'href="{reverse(name)}"' in body
 
 
-def test_the_offline_pages_carry_their_styles_and_scripts_and_other_pages_link_them(owner_client):
-    """One response, not one per file, on a first visit at the bedside (HTMX, shared by every page, is
-    still linked)."""
+def test_the_offline_pages_carry_their_styles_and_scripts_and_other_pages_link_them(owner, owner_client):
+    """One response, not one per file, on a first visit at the bedside. HTMX is loaded only by Tonight,
+    the one of them that uses it, and only after the page has loaded (its forms work without it)."""
+    loader = 'window.addEventListener("load", soon);\n})("/static/nightcramp/vendor/htmx-2.0.11.min.js");'
     for name in ("tonight", "routine", "relief", "offline"):
         html = owner_client.get(reverse(name)).content.decode()
         assert '<link rel="stylesheet"' not in html, name
-        assert re.findall(r"<script src=\"([^\"]+)\"([^>]*)>", html) == [
-            ("/static/nightcramp/vendor/htmx-2.0.11.min.js", " defer")], name
+        assert "<script src=" not in html, name
+        uses_htmx = " hx-post=" in html
+        assert uses_htmx == (name == "tonight") == (loader in html), name
         assert "window.nightcrampOutbox" in html or name == "offline", name  # the outbox, written in
         assert "--" in re.search(r"<style>(.*?)</style>", html, re.S).group(1), name  # app.css's variables
     history = owner_client.get(reverse("history")).content.decode()
     assert '<link rel="stylesheet" href="/static/nightcramp/app.css">' in history
     assert '<script src="/static/nightcramp/js/offline.js" defer></script>' in history
-    assert "<style>" not in history
+    assert "<style>" not in history and "htmx" not in history  # History does not use HTMX
+    details = owner_client.get(reverse("episode_details", args=[log_episode(owner)[0].pk])).content.decode()
+    assert '<script src="/static/nightcramp/vendor/htmx-2.0.11.min.js" defer></script>' in details
 
 
 def test_a_file_that_would_end_its_element_early_is_never_written_into_a_page(tmp_path, settings):

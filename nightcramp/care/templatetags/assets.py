@@ -7,13 +7,17 @@ Every other page links the files, which the browser caches.
 
 ``{% stylesheet "nightcramp/app.css" %}`` goes in the head; ``{% script "nightcramp/js/tonight.js" %}``
 at the end of the body, where an inline script finds the page it works on (a linked one is deferred).
-``{% script "…" external=True %}`` always links the file (deferred): for a large library that every page
-shares (HTMX), which the browser then caches once for all of them. Not ``async``: HTMX 2 started after
-DOMContentLoaded waits for that event forever, and never takes over the forms.
+``{% script "…" external=True %}`` always links the file (deferred): for a large library (HTMX, loaded
+only by the pages that use it, in their ``{% block htmx %}``), which the browser then caches. With
+``after_load=True`` an inlined page fetches it only once the page has loaded and been drawn, so that the
+page does not wait for it: its forms work without it (they are sent as plain forms until it has
+started). Not ``async``: HTMX 2 started after DOMContentLoaded but before the load event waits for
+DOMContentLoaded forever, and never takes over the forms.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import threading
@@ -58,6 +62,21 @@ def static_text(path: str, element: str) -> str:
     return text
 
 
+# After the load event the document is "complete", so a library that starts on DOMContentLoaded (HTMX 2
+# waits for that event when it finds the document still "interactive") starts at once. And after the
+# next frame has been drawn (a timeout set in an animation frame runs after that frame), so that
+# compiling and starting it never holds up the first paint.
+_LOADER = """(function (src) {
+  function load() { var s = document.createElement("script"); s.src = src; document.head.appendChild(s); }
+  function soon() { window.requestAnimationFrame(function () { window.setTimeout(load, 0); }); }
+  if (document.readyState === "complete") soon(); else window.addEventListener("load", soon);
+})(%s);"""
+
+
+def _js_string(text: str) -> str:
+    return json.dumps(text).replace("<", "\\u003c")
+
+
 def _inline(context: template.Context) -> bool:
     return bool(context.get("inline_assets"))
 
@@ -70,7 +89,10 @@ def stylesheet(context: template.Context, path: str) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def script(context: template.Context, path: str, external: bool = False) -> SafeString:
+def script(context: template.Context, path: str, external: bool = False,
+           after_load: bool = False) -> SafeString:
+    if _inline(context) and after_load:
+        return format_html("<script>{}</script>", mark_safe(_LOADER % _js_string(static(path))))  # noqa: S308
     if _inline(context) and not external:
         return format_html("<script>{}</script>", mark_safe(static_text(path, "script")))  # noqa: S308
     return format_html('<script src="{}" defer></script>', static(path))
