@@ -48,6 +48,7 @@ import json  # noqa: E402
 import math  # noqa: E402
 import multiprocessing  # noqa: E402
 import platform  # noqa: E402
+import re  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
@@ -1035,13 +1036,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replicates", type=int, default=None,
                         help="R per cell and arm (default 1000; 40 with --quick)")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"JSON results, and the table beside it as .txt (default {DEFAULT_OUT})")
+    parser.add_argument("--cells", metavar="REGEX", default=None,
+                        help="only the cells whose name matches (seeds as in the full grid); needs --out")
     args = parser.parse_args(argv)
+    if args.cells and args.out is None:
+        parser.error("--cells needs --out: a part of the grid must not replace the full results")
+    args.out = args.out or DEFAULT_OUT
     replicates = args.replicates or (40 if args.quick else 1000)
-    cells = grid(args.quick)
+    every = grid(args.quick)
+    cells = [c for c in every if args.cells is None or re.search(args.cells, c.name)]
+    if not cells:
+        parser.error(f"no cell matches {args.cells!r}")
     tasks: list[tuple[Cell, int, int, int]] = []
     chunk_size = 50
-    for index, cell in enumerate(cells):
+    for index, cell in enumerate(every):
+        if cell not in cells:
+            continue
         total = max(10, round(replicates * cell.replicates_scale))
         for chunk, begin in enumerate(range(0, total, chunk_size)):
             tasks.append((cell, chunk, min(chunk_size, total - begin), cell_seed(index, chunk)))
@@ -1076,7 +1088,8 @@ def main(argv: list[str] | None = None) -> int:
     data: dict[str, Any] = {
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "command": "bench/stats_benchmark.py" + (" --quick" if args.quick else "")
-        + (f" --replicates {args.replicates}" if args.replicates else ""),
+        + (f" --replicates {args.replicates}" if args.replicates else "")
+        + (f" --cells '{args.cells}'" if args.cells else ""),
         "quick": args.quick, "replicates": replicates, "workers": args.workers, "base_seed": BASE_SEED,
         "python": platform.python_version(), "numpy": np.__version__,
         "machine": {"cpus": os.cpu_count(), "load_average": list(os.getloadavg())},

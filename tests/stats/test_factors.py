@@ -37,30 +37,59 @@ def test_benjamini_hochberg_matches_statsmodels() -> None:
     assert np.allclose(benjamini_hochberg(p), multipletests(p, method="fdr_bh")[1])
 
 
-def test_each_test_matches_a_formula_fit_and_q_values_match_statsmodels() -> None:
+def test_each_factor_is_one_distributed_lag_fit_matching_statsmodels_and_q_values_match() -> None:
     nights = diary()
     result = analyse_factors(nights, ["alcohol", "sitting_hours"])
     items = {(i.name, i.lag): i for i in result.items}
-    assert result.tests == 6
-    for name, lag in [("alcohol", 1), ("sitting_hours", 0)]:
-        x = lagged(nights.factors[name], lag)
-        rows = nights.logged & ~np.isnan(x)
+    assert result.tests == 2  # one test per factor, all its lags together
+    joint = []
+    for name in ("alcohol", "sitting_hours"):
+        x = {lag: lagged(nights.factors[name], lag) for lag in (0, 1, 2)}
+        rows = nights.logged & ~np.isnan(x[0]) & ~np.isnan(x[1]) & ~np.isnan(x[2])
+        sd = 1.0 if name == "alcohol" else x[0][rows].std(ddof=1)
         t = np.arange(len(nights))[rows] / 365.25
-        z = x[rows] if name == "alcohol" else (x[rows] - x[rows].mean()) / x[rows].std(ddof=1)
-        frame = pd.DataFrame({"y": nights.cramps[rows], "z": z, "t": t - t.mean()})
+        centre = {lag: 0.0 if name == "alcohol" else x[lag][rows].mean() for lag in (0, 1, 2)}
+        frame = pd.DataFrame({"y": nights.cramps[rows], "t": t - t.mean(),
+                              **{f"a{lag}": (x[lag][rows] - centre[lag]) / sd for lag in (0, 1, 2)}})
         offset = math.log(2) / 2 * np.cos(OMEGA * (nights.day_of_year[rows] - 196))
-        ref = smf.glm("y ~ z + t", frame, offset=offset, family=sm.families.Poisson()).fit(scale="X2",
-                                                                                          use_t=True)
-        item = items[(name, lag)]
-        assert math.isclose(item.rate_ratio, math.exp(ref.params["z"]), rel_tol=1e-6)
-        assert item.ci95 is not None
-        assert np.allclose(item.ci95, np.exp(ref.conf_int().loc["z"]), rtol=1e-6)
-        assert math.isclose(item.p_value, ref.pvalues["z"], rel_tol=1e-6)
+        ref = smf.glm("y ~ a0 + a1 + a2 + t", frame, offset=offset, family=sm.families.Poisson()).fit(
+            scale="X2", use_t=True)
+        for lag in (0, 1, 2):
+            item = items[(name, lag)]
+            assert math.isclose(item.rate_ratio, math.exp(ref.params[f"a{lag}"]), rel_tol=1e-6)
+            assert item.ci95 is not None
+            assert np.allclose(item.ci95, np.exp(ref.conf_int().loc[f"a{lag}"]), rtol=1e-6)
+            assert math.isclose(item.p_value, ref.pvalues[f"a{lag}"], rel_tol=1e-6)
+        joint.append(float(ref.f_test("a0 = 0, a1 = 0, a2 = 0").pvalue))
     assert items[("alcohol", 0)].scale == "yes_vs_no" and items[("sitting_hours", 0)].scale == "per_sd"
-    p = [i.p_value for i in result.items]
-    assert np.allclose([i.q_value for i in result.items], multipletests(p, method="fdr_bh")[1])
-    assert [i.flagged for i in result.items] == [i.q_value <= 0.10 for i in result.items]
-    assert items[("alcohol", 1)].flagged and items[("alcohol", 1)].rate_ratio > 1.8
+    q = multipletests(joint, method="fdr_bh")[1]
+    for name, qv in zip(("alcohol", "sitting_hours"), q, strict=True):
+        assert all(math.isclose(items[(name, lag)].q_value, qv, rel_tol=1e-6) for lag in (0, 1, 2))
+    assert result.q == 0.05
+    # Flagged once, at the lag with the strongest evidence: alcohol the evening before.
+    assert [(i.name, i.lag) for i in result.items if i.flagged] == [("alcohol", 1)]
+    assert items[("alcohol", 1)].rate_ratio > 1.8
+
+
+def test_a_lag_that_is_the_same_series_as_a_shorter_one_is_not_told_apart() -> None:
+    """A medicine taken for months is the same at lag 0 and lag 2 but for two nights."""
+    nights = diary()
+    period = np.where(np.arange(len(nights)) >= 150, 1.0, 0.0)
+    with_period = Nights(dates=nights.dates, cramps=nights.cramps, stretched=nights.stretched,
+                         factors={"medicine": period})
+    items = {i.lag: i for i in analyse_factors(with_period, ["medicine"]).items}
+    assert not items[0].skipped
+    assert "almost the same series as the same evening" in items[1].skipped
+    assert "almost the same series as the same evening" in items[2].skipped
+
+
+def test_short_diaries_get_a_stricter_threshold() -> None:
+    short = diary(days=120)
+    result = analyse_factors(short, ["alcohol"])
+    logged = int(short.logged.sum())
+    assert math.isclose(result.q, 0.10 * logged / 365.25) and result.q < 0.05
+    assert all(i.flagged == (i.q_value <= result.q and i.p_value == min(j.p_value for j in result.items))
+               for i in result.items)
 
 
 def test_it_skips_factors_it_cannot_test_and_leaves_them_out_of_the_correction() -> None:
