@@ -516,18 +516,29 @@ def run_block_a(cell: Cell, reps: int, seed: int) -> dict[str, Any]:
                 _record(out, "cpq_washout2", (_app_p(res_w.p_value), res_w.log_rate_ratio, lo, hi))
             obs = ~miss[r]
             yo, xo = y[r][obs], x[r][obs]
-            columns = [np.ones(obs.sum()), exposure[r][obs]]
-            if cell.season:
-                columns.append(season_shape[r][obs])
-            if cell.trend:
-                columns.append(t_years[obs])
-            fit = oracle_fit(yo, np.column_stack(columns), np.zeros(obs.sum()), cov_full.subset(obs))
+            X = oracle_design(cell, exposure[r][obs], season_shape[r][obs], t_years[obs])
+            fit = oracle_fit(yo, X, np.zeros(obs.sum()), cov_full.subset(obs))
             _record(out, "oracle", wald_one(fit))
             _record(out, "exact_poisson", exact_poisson(xo, yo))
-            _record(out, "welch", (welch_p(xo, yo), math.nan, math.nan, math.nan))
-            _record(out, "pearson", (pearson_p(xo, yo), math.nan, math.nan, math.nan))
+            _record_two_group_tests(out, xo, yo)
         result[arm] = {m: np.array(v) for m, v in out.items()}
     return result
+
+
+def oracle_design(cell: Cell, exposure: Array, season_shape: Array, t_years: Array) -> Array:
+    """The oracle's design matrix: intercept, the true exposure, and the season and trend the cell has."""
+    columns = [np.ones(len(exposure)), exposure]
+    if cell.season:
+        columns.append(season_shape)
+    if cell.trend:
+        columns.append(t_years)
+    return np.column_stack(columns)
+
+
+def _record_two_group_tests(out: MethodOut, x: Array, y: Array) -> None:
+    """The naive trackers' nights-with versus nights-without tests (p-values only)."""
+    _record(out, "welch", (welch_p(x, y), math.nan, math.nan, math.nan))
+    _record(out, "pearson", (pearson_p(x, y), math.nan, math.nan, math.nan))
 
 
 # --- block B: observational before/after ------------------------------------------------------------------
@@ -582,17 +593,11 @@ def run_block_b(cell: Cell, reps: int, seed: int) -> dict[str, Any]:
             verdict = {"helps": 1.0, "worse": -1.0, "no_clear_effect": 0.0}.get(res.verdict.value, math.nan)
             _record(out, "observational", (_app_p(res.p_value), est, lo, hi))
             _record(out, "observational_verdict", (verdict, math.nan, math.nan, math.nan))
-            columns = [np.ones(n), ramp]
-            if cell.season:
-                columns.append(season_shape[r, window])
-            if cell.trend:
-                columns.append(t_years[window])
-            X = np.column_stack(columns)[keep]
+            X = oracle_design(cell, ramp, season_shape[r, window], t_years[window])[keep]
             fit = oracle_fit(y[keep], X, np.zeros(keep.sum()), cov_full.subset(keep))
             _record(out, "oracle", wald_one(fit))
             _record(out, "naive_ratio", ratio_of_means(x_diary, y))
-            _record(out, "welch", (welch_p(x_diary, y), math.nan, math.nan, math.nan))
-            _record(out, "pearson", (pearson_p(x_diary, y), math.nan, math.nan, math.nan))
+            _record_two_group_tests(out, x_diary, y)
         result[arm] = {m: np.array(v) for m, v in out.items()}
     return result
 

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from nightcramp.care.offline import OFFLINE_PAGES
 from nightcramp.care.reminders import enabled_kinds
 from nightcramp.care.services_reminders import reminders_of
 from nightcramp.diary.services import profile_of
@@ -33,9 +34,9 @@ def reminders(request: HttpRequest) -> dict[str, Any]:
     return {"reminders_data": SimpleLazyObject(lambda: reminder_data(request))}
 
 
-INLINE_PAGES = frozenset({"tonight", "routine", "relief", "offline"})
-"""The pages that carry their CSS and scripts inside the HTML (templatetags/assets.py): the three that open
-with no network (``offline.OFFLINE_PAGES``) and the page shown offline for any other."""
+INLINE_PAGES = frozenset({*OFFLINE_PAGES, "offline"})
+"""The pages that carry their CSS and scripts inside the HTML (templatetags/assets.py): the ones that open
+with no network, and the page shown offline for any other."""
 
 
 def assets(request: HttpRequest) -> dict[str, Any]:

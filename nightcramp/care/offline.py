@@ -34,11 +34,6 @@ ASSETS = ("nightcramp/icon.svg", "nightcramp/vendor/htmx-2.0.11.min.js")
 written into the pages themselves (``care/context.py`` INLINE_PAGES, ``templatetags/assets.py``)."""
 
 
-def kept_assets() -> list[str]:
-    """Every static file the worker keeps for the offline pages."""
-    return list(ASSETS)
-
-
 def written_in() -> list[str]:
     """The style sheets and scripts that pages may carry inside their HTML: nightcramp's own."""
     root = Path(settings.BASE_DIR) / "static"
@@ -52,7 +47,7 @@ def version() -> str:
     and script a kept page carries inside it: any change makes a new worker, which fetches the kept
     pages again when it installs."""
     digest = hashlib.sha256(__version__.encode())
-    for asset in [*kept_assets(), *written_in()]:
+    for asset in [*ASSETS, *written_in()]:
         found = finders.find(asset)
         if not found:
             raise FileNotFoundError(f"the service worker keeps {asset}, which is missing")
@@ -65,7 +60,7 @@ def worker_config() -> dict[str, Any]:
     return {
         "version": version(),
         "pages": [reverse(name) for name in OFFLINE_PAGES],
-        "assets": [static(a) for a in kept_assets()],
+        "assets": [static(a) for a in ASSETS],
         "offline": reverse("offline"),
         "login": reverse("login"),
         "static": static(""),
