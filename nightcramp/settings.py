@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "nightcramp.screening",
     "nightcramp.care",
     "nightcramp.insights",
+    "nightcramp.sharing",
 ]
 
 MIDDLEWARE = [
