@@ -112,6 +112,21 @@ def user_add(name: str, password_stdin: bool, time_zone: str) -> None:
     click.echo(f"created user {name!r}")
 
 
+@user.command("delete")
+@click.argument("name")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def user_delete(name: str, yes: bool) -> None:
+    """Delete account NAME and every row that belonged to it, for good."""
+    setup_django()
+    from nightcramp.sharing.backup import delete_account
+
+    account = _user(name)
+    if not yes:
+        click.confirm(f"Delete {name!r} and all of its diary for good?", abort=True)
+    counts = delete_account(account)
+    click.echo(f"deleted user {name!r} ({sum(counts.values())} rows)")
+
+
 @main.group()
 def token() -> None:
     """Manage API tokens."""
@@ -134,12 +149,29 @@ def token_create(name: str, label: str) -> None:
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_cmd(username: str, files: tuple[Path, ...]) -> None:
-    """Import nights.csv, episodes.csv and medications.csv files. All or nothing."""
+    """Import nights.csv, episodes.csv and medications.csv files, or restore one full backup (.json, from
+    `export --format json`) into an account with no diary yet. All or nothing."""
     setup_django()
+    account = _user(username)
+    if any(path.suffix.lower() == ".json" for path in files):
+        if len(files) != 1:
+            raise click.ClickException("a backup (.json) is restored on its own: give just that one file")
+        from nightcramp.sharing.backup import BackupError, restore_backup
+
+        path = files[0]
+        try:
+            restored = restore_backup(account, path.read_bytes())
+        except BackupError as exc:
+            for message in exc.problems:
+                click.echo(f"{path}: {message}", err=True)
+            raise click.ClickException(
+                f"nothing was restored: {len(exc.problems)} problem(s) found") from None
+        click.echo(restored.describe())
+        return
     from nightcramp.diary.csvio import ImportError_, import_paths
 
     try:
-        summary = import_paths(_user(username), list(files))
+        summary = import_paths(account, list(files))
     except ImportError_ as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -147,17 +179,72 @@ def import_cmd(username: str, files: tuple[Path, ...]) -> None:
     click.echo(summary.describe())
 
 
+def _write_atomically(out: Path, content: bytes) -> None:
+    """Write ``content`` to ``out`` whole or not at all ('-' is standard output)."""
+    if str(out) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    if out.is_dir():
+        raise click.ClickException(f"{out} is a directory; give a file name")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    partial.write_bytes(content)
+    partial.replace(out)
+    click.echo(f"wrote {out}", err=True)
+
+
 @main.command("export")
 @click.option("--user", "username", required=True, help="The account to export.")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write nights.csv, episodes.csv and medications.csv into.")
-def export_cmd(username: str, out: Path) -> None:
-    """Export an account's diary as CSV files."""
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "fhir"]), default="csv", show_default=True,
+              help="csv: nights.csv, episodes.csv and medications.csv (docs/formats.md); json: a full backup "
+                   "of everything stored (restore it with `nightcramp import`); fhir: a FHIR R4 Bundle "
+                   "(docs/fhir.md).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="csv: the directory to write the three files into; json and fhir: the file to write "
+                   "('-' for standard output).")
+def export_cmd(username: str, fmt: str, out: Path) -> None:
+    """Export an account's diary: CSV files, a full JSON backup, or FHIR R4."""
     setup_django()
-    from nightcramp.diary.csvio import export_to_dir
+    account = _user(username)
+    if fmt == "csv":
+        from nightcramp.diary.csvio import export_to_dir
 
-    for path in export_to_dir(_user(username), out):
-        click.echo(f"wrote {path}")
+        if out.exists() and not out.is_dir():
+            raise click.ClickException(f"{out} is a file; csv export writes three files into a directory")
+        for path in export_to_dir(account, out):
+            click.echo(f"wrote {path}")
+    elif fmt == "json":
+        from nightcramp.sharing.backup import dumps, export_backup
+
+        _write_atomically(out, dumps(export_backup(account)))
+    else:
+        from nightcramp.sharing import fhir
+
+        _write_atomically(out, fhir.dumps(fhir.bundle(account)))
+
+
+@main.command()
+@click.option("--user", "username", required=True, help="The account to report on.")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The PDF file to write ('-' for standard output).")
+@click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The first night (YYYY-MM-DD); default: the first night logged.")
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="The last night (YYYY-MM-DD); default: today.")
+def report(username: str, out: Path, start: Any, end: Any) -> None:
+    """Write the one-page doctor report (PDF) of an account, as the Doctor report page does."""
+    setup_django()
+    from nightcramp.diary.services import profile_of
+    from nightcramp.sharing.pdf import render_pdf
+    from nightcramp.sharing.report import build_report
+
+    account = _user(username)
+    first, last = (start.date() if start else None), (end.date() if end else None)
+    if first and last and last < first:
+        raise click.BadParameter("the last night is before the first", param_hint="--to")
+    built = build_report(account, first, last, today=profile_of(account).local_now().date())
+    _write_atomically(out, render_pdf(built))
 
 
 @main.command()

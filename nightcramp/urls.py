@@ -8,5 +8,6 @@ urlpatterns = [
     path("screening/", include("nightcramp.screening.urls")),
     path("", include("nightcramp.care.urls")),
     path("insights/", include("nightcramp.insights.urls")),
+    path("", include("nightcramp.sharing.urls")),
     path("api/v1/", include("nightcramp.api.urls")),
 ]

@@ -25,11 +25,15 @@ from nightcramp.diary.models import Episode, Experiment, Medication, Night, Prof
 from nightcramp.diary.services import log_episode, save_medication, save_night, start_experiment
 from nightcramp.screening.models import Screening
 from nightcramp.screening.services import save_screening
+from nightcramp.sharing.models import ShareLink
 
 NOW = datetime(2026, 3, 12, 9, 0, tzinfo=UTC)
 SECRET = "ALICE-PRIVATE-NOTE"
 PUBLIC = {"signup", "login", "logout", "home", "api-v1:openapi-json", "learn", "learn_page", "reminders_feed",
-          "service_worker", "manifest", "offline"}
+          "service_worker", "manifest", "offline", "shared", "shared_pdf"}
+SHARED = {"shared", "shared_pdf"}
+"""Share-link pages: the world's link is withdrawn, so they open nothing for anyone (404); the open
+links are tested in tests/sharing/test_share_links.py."""
 FEED_SECRET = "alice-feed-" + "0" * 30
 
 
@@ -63,7 +67,11 @@ def world(owner, other):  # type: ignore[no-untyped-def]
                                     ended_at=datetime(2026, 3, 9, 22, 4, tzinfo=UTC))
         experiment = start_experiment(owner, start=date(2026, 3, 8), seed=3)
         start_experiment(other, start=date(2026, 3, 8), seed=4)
-    return {"episode": episode, "medication": medication, "token": token, "raw": raw,
+        link, link_secret = ShareLink.issue(owner, start=date(2026, 3, 1), end=date(2026, 3, 12),
+                                            label=SECRET, include_notes=True)
+        ShareLink.objects.filter(pk=link.pk).update(revoked_at=NOW)
+    return {"link": link, "link_secret": link_secret,
+            "episode": episode, "medication": medication, "token": token, "raw": raw,
             "day": date(2026, 3, 9), "owner": owner, "screening": screening, "stretch": stretch,
             "experiment": experiment}
 
@@ -80,6 +88,7 @@ def snapshot(owner):  # type: ignore[no-untyped-def]
         list(ReminderSettings.objects.filter(user=owner).order_by("pk").values()),
         list(Experiment.objects.filter(user=owner).order_by("pk").values()),
         list(Profile.objects.filter(user=owner).values()),
+        list(ShareLink.objects.filter(user=owner).order_by("pk").values()),
         owner.__class__.objects.filter(pk=owner.pk).values_list("password", "username").get(),
     )
 
@@ -98,6 +107,10 @@ def concrete(route: str, world) -> str:  # type: ignore[no-untyped-def]
             return "3"
         if name == "secret":
             return FEED_SECRET
+        if name == "token":
+            return world["link_secret"]
+        if name == "pk" and route.startswith("sharing/"):
+            return str(world["link"].pk)
         if name == "pk" and route.startswith("insights/experiment/"):
             return str(world["experiment"].pk)
         if name == "session_id" or (name == "pk" and "sessions/" in route):
@@ -182,4 +195,5 @@ def test_the_owner_can_open_every_page(world, owner_client, name, route):
     url = concrete(route, world)
     with time_machine.travel(NOW, tick=False):
         response = owner_client.get(url, HTTP_AUTHORIZATION=f"Bearer {world['raw']}" if is_api(name) else "")
-    assert response.status_code in (200, 302, 405), (url, response.status_code)
+    expected = (404,) if name in SHARED else (200, 302, 405)
+    assert response.status_code in expected, (url, response.status_code)

@@ -33,6 +33,7 @@ from nightcramp.care.models import ReminderSettings, StretchSession
 from nightcramp.diary.models import Profile
 from nightcramp.diary.services import log_episode, night_for, save_medication, save_night, start_experiment
 from nightcramp.screening.services import save_screening
+from nightcramp.sharing.models import ShareLink
 from tests.browser.conftest import PHONE, enhanced
 from tests.conftest import make_user
 
@@ -48,6 +49,7 @@ BROWSER_CLOCK = {"dark": datetime(2026, 3, 12, 3, 30, tzinfo=LONDON),
 THEMES = ("light", "dark")
 BLOCKING = ("serious", "critical")
 SKIP_NAMES = {"logout": "logging out is an action, not a page"}
+LIGHT_ONLY = {"shared": "a shared page is a document for someone else: always light, like paper, no script"}
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,12 @@ def value_for(route: Route, param: str, world: dict[str, Any]) -> str | None:
         return str(world["day"].month)
     if param == "secret" and "feed" in route.name:
         return str(world["reminders"].feed_secret)
+    if param == "token" and route.name.startswith("shared"):
+        return str(world["share_secret"])
     if param in ("pk", "id"):
         owners = (("screening:", "screening"), ("token", "token"), ("medication", "medication"),
                   ("episode", "episode"), ("stretch_session", "stretch_session"),
-                  ("experiment", "experiment"))
+                  ("experiment", "experiment"), ("share_", "share_link"))
         for marker, key in owners:
             if marker in route.name:
                 return str(world[key].pk)
@@ -160,7 +164,10 @@ def world() -> dict[str, Any]:
     reminders = ReminderSettings.objects.create(user=ada, bedtime_enabled=True, morning_enabled=True,
                                                 feed_secret="ada-feed-" + "7" * 32)
     experiment = start_experiment(ada, start=date(2026, 3, 8), seed=8)
-    return {"user": ada, "episode": long_one, "day": night.date, "medication": medication, "token": token,
+    share_link, share_secret = ShareLink.issue(ada, start=date(2026, 2, 1), end=date(2026, 3, 11),
+                                               label="Dr Okafor", include_notes=True)
+    return {"share_link": share_link, "share_secret": share_secret,
+            "user": ada, "episode": long_one, "day": night.date, "medication": medication, "token": token,
             "screening": screening, "stretch_session": stretched, "reminders": reminders,
             "experiment": experiment}
 
@@ -231,7 +238,8 @@ def test_every_page_has_no_serious_or_critical_axe_violation_in_either_theme(bro
             page.set_default_timeout(10_000)
             if user is not None:
                 sign_in(context, user, live_server.url)
-            failures = [failure for url in urls for theme in THEMES
+            themes = ("light",) if route.name in LIGHT_ONLY else THEMES
+            failures = [failure for url in urls for theme in themes
                         for failure in check_page(page, url, theme, user)]
         finally:
             context.close()
@@ -261,7 +269,8 @@ def test_the_page_list_covers_the_diary_and_the_signed_out_pages():
     """The enumeration itself: the pages every later check relies on are in it."""
     names = {r.name for r in ROUTES}
     assert {"tonight", "login", "signup", "history", "calendar", "night", "episode_edit",
-            "medications", "account", "screening:questionnaire", "screening:result"} <= names
+            "medications", "account", "screening:questionnaire", "screening:result", "report", "sharing",
+            "shared", "restore", "account_delete"} <= names
     assert not any(r.pattern.startswith("api/") for r in ROUTES)
 
 
