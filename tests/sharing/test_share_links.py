@@ -42,7 +42,8 @@ def make_link(owner_client: Client, **fields: object) -> str:
     with time_machine.travel(NOW, tick=False):
         response = owner_client.post("/sharing/", data)
     assert response.status_code == 200, response.content.decode()[:2000]
-    found = re.search(r'value="(http://testserver/shared/([^/"]+)/)"', response.content.decode())
+    found = re.search(r'readonly spellcheck="false">(http://testserver/shared/([^/<]+)/)</textarea>',
+                      response.content.decode())
     assert found, "the page shows the new address"
     return found.group(1).removeprefix("http://testserver")
 
