@@ -33,6 +33,7 @@ POPULATION_PEAK_TO_TROUGH = 2.0
 POPULATION_AMPLITUDE = math.log(POPULATION_PEAK_TO_TROUGH) / 2  # log-scale amplitude A ≈ 0.347
 POPULATION_PEAK_DAY = 196.0
 POPULATION_SOURCE = "Garrison et al., CMAJ 2015;187:248 (quinine starts and 'leg cramps' searches)"
+DISPERSION_ITERATIONS = 20  # the penalised fit and φ alternate; they settle in a handful of rounds
 
 
 
@@ -159,3 +160,92 @@ def fit_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray],
     if not (np.all(np.isfinite(params)) and np.all(np.isfinite(cov)) and math.isfinite(scale) and scale > 0):
         return None
     return QuasiPoissonFit(names, params, cov, scale, float(res.df_resid))
+
+
+def fit_penalised_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray],
+                                offset: FloatArray | None = None, *,
+                                priors: Mapping[str, tuple[float, float]] | None = None,
+                                groups: npt.NDArray[np.int_] | None = None,
+                                max_iterations: int = 100) -> QuasiPoissonFit | None:
+    """Quasi-Poisson fit with Gaussian priors on some coefficients and a dispersion that allows for bad
+    weeks. Without ``priors`` and ``groups`` it is the same fit as :func:`fit_quasi_poisson`.
+
+    * ``priors`` maps a column name to (mean, SD): the fit maximises the penalised quasi-likelihood
+      ℓ(θ)/φ − ½ Σ_j (θ_j − m_j)²/s_j², the posterior mode of a Gaussian prior (a ridge penalty centred
+      on the prior mean), by Newton–Raphson; cov = (XᵀWX/φ + P)⁻¹ (the inverse penalised information,
+      a Laplace approximation of the posterior), P = diag(1/s_j²).
+    * φ is the Pearson dispersion over the residual degrees of freedom n − p_eff, with
+      p_eff = tr((XᵀWX + φP)⁻¹ XᵀWX) the effective number of parameters (p without priors).
+    * ``groups`` (e.g. the calendar week of each night): φ is raised to the Pearson dispersion of the
+      group totals, Σ_g (Y_g − M_g)²/M_g / (G − p_eff), when that is larger (and G − p_eff ≥ 1). Nights of
+      a bad spell are positively correlated, which the nightly dispersion cannot see; the group totals do.
+    * ``df_resid`` is n − p_eff.
+
+    Returns None when the model cannot be estimated (no events, too few rows, unpenalised columns that
+    are collinear, or numbers that are not finite).
+    """
+    names = ("intercept", *columns)
+    n, p = len(y), len(names)
+    X = np.column_stack([np.ones(n), *columns.values()]) if n else np.zeros((0, p))
+    priors = priors or {}
+    free = [j for j, name in enumerate(names) if name not in priors]
+    if n <= p + 1 or float(np.sum(y)) <= 0 or np.linalg.matrix_rank(X[:, free]) < len(free):
+        return None
+    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=float)
+    mean = np.array([priors[name][0] if name in priors else 0.0 for name in names])
+    precision = np.diag([1 / priors[name][1] ** 2 if name in priors else 0.0 for name in names])
+    theta = mean.copy()
+    theta[0] = math.log(float(np.sum(y)) / float(np.sum(np.exp(off))))
+    phi = 1.0
+    with np.errstate(all="ignore"):
+        try:
+            for _ in range(DISPERSION_ITERATIONS):  # alternate: the penalised fit at φ, then φ at that fit
+                theta = _penalised_newton(y, X, off, mean, precision * phi, theta, max_iterations)
+                mu = np.exp(np.clip(off + X @ theta, -700, 700))
+                info = X.T @ (mu[:, None] * X)
+                p_eff = float(np.trace(np.linalg.solve(info + precision * phi, info)))
+                new_phi = _dispersion(y, mu, n - p_eff, groups, p_eff)
+                if not math.isfinite(new_phi) or new_phi <= 0:
+                    return None
+                done = abs(new_phi - phi) <= 1e-10 * phi
+                phi = new_phi
+                if done or not priors:
+                    break
+            cov = np.asarray(np.linalg.inv(info / phi + precision), dtype=float)
+        except np.linalg.LinAlgError:
+            return None
+    if not (np.all(np.isfinite(theta)) and np.all(np.isfinite(cov))):
+        return None
+    return QuasiPoissonFit(names, theta, cov, phi, n - p_eff)
+
+
+def _penalised_newton(y: FloatArray, X: FloatArray, offset: FloatArray, mean: FloatArray,
+                      precision: FloatArray, theta: FloatArray, max_iterations: int) -> FloatArray:
+    """Newton–Raphson for max Σ(y·η − e^η) − ½(θ − m)ᵀP(θ − m), η = offset + Xθ (concave). Stops once the
+    Newton decrement (the gain the step promises) is below 1e-10 of the objective, as IRLS stops on
+    the deviance, so that an empty group ends at a large finite coefficient with a huge SE rather than
+    running off to −∞."""
+    for _ in range(max_iterations):
+        eta = np.clip(offset + X @ theta, -700, 700)
+        mu = np.exp(eta)
+        objective = float(np.sum(y * eta - mu) - 0.5 * (theta - mean) @ precision @ (theta - mean))
+        score = X.T @ (y - mu) - precision @ (theta - mean)
+        step = np.linalg.solve(X.T @ (mu[:, None] * X) + precision, score)
+        theta = theta + np.clip(step, -3.0, 3.0)
+        if 0.5 * float(score @ step) <= 1e-10 * (abs(objective) + 1):
+            break  # after this last step the estimate is exact to rounding where the maximum exists
+    return theta
+
+
+def _dispersion(y: FloatArray, mu: FloatArray, df: float, groups: npt.NDArray[np.int_] | None,
+                p_eff: float) -> float:
+    """Nightly Pearson dispersion, raised to that of the group totals when larger (see above)."""
+    phi = float(np.sum((y - mu) ** 2 / mu)) / df
+    if groups is None:
+        return phi
+    index = np.unique(groups, return_inverse=True)[1]
+    spare = int(index.max()) + 1 - p_eff if index.size else 0.0
+    if spare < 1:
+        return phi
+    totals, expected = np.bincount(index, y - mu), np.bincount(index, mu)
+    return max(phi, float(np.sum(totals ** 2 / expected)) / spare)

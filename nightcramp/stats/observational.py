@@ -4,15 +4,32 @@
 analysed as an interrupted time series: a quasi-Poisson GLM on the logged nights whose stretching is
 known (unlogged nights are left out, never read as zero; nights with unknown stretching are dropped)::
 
-    log E[cramps_t] = α + β·stretched_t + g·years_t + season_t
+    log E[cramps_t] = α + β·stretched_t + g·years_t + a·cos(ω·d_t) + b·sin(ω·d_t)
 
 * ``years_t`` is a slow linear trend (natural improvement happens without treatment).
-* ``season_t`` is the population seasonal curve as a fixed offset while the nights span less than a
-  year, and the person's own cosinor terms once they span a year (see
-  :func:`~nightcramp.stats.seasonality.seasonal_adjustment`).
+* Season: once the nights span a year, (a, b) are the person's own cosinor terms, estimated freely
+  (see :func:`~nightcramp.stats.seasonality.seasonal_adjustment`). Before that the season cannot be
+  estimated from the diary, and a person's own season is not the population's (statistics.md §4.1:
+  the population curve is "the cohort prior, not a fact about the user"; §4.3: user-level random
+  amplitudes). So (a, b) get a Gaussian prior centred on the population curve (peak 15 July, log
+  amplitude A = ln 2 / 2, Garrison et al. 2015), SD A for each of a and b: a person with no season at
+  all, or with a season as strong as the population's at any other phase, is about one SD away.
+  The prior's uncertainty is carried into the interval (§2.4: "seasonal terms (a cohort prior on
+  amplitude and phase)").
+* Trend: while the nights span less than a year a free trend is nearly collinear with a before/after
+  step and makes the interval several times wider. It gets a deliberately vague prior N(0, 3²) per year
+  (a doubling or halving within about three months is one SD; the trends in statistics.md §4.2 and §8.2
+  are −0.3 to −0.5 per year). A narrower prior (1 per year) let the decay of a bad spell before
+  install (regression to the mean) pass as an effect of stretching in the benchmark (cell B04).
 * Regression to the mean: people start logging, and start stretching, after a bad spell. The first
-  7 nights after logging began and the first 7 nights after the stretching start are left out.
-* The variance is φ·mean with φ the Pearson dispersion, so bad weeks widen the interval.
+  7 nights after logging began and the first 7 nights after the stretching start are left out. That
+  does not remove it (§2.4: nothing observational does): after a top-10% week the benchmark's estimate
+  is still about −0.12 on the log scale too low (cell B04, as the oracle's), but its interval keeps the
+  stated 5% error rate there.
+* The variance is φ·mean, φ the Pearson dispersion of the nights or, when larger, of the weekly
+  totals: nights within a bad spell are positively correlated (statistics.md §1, §2.4 "serial
+  correlation, which makes naive SEs too small") and the nightly dispersion cannot see it. Intervals
+  and tests use t with n − p_eff degrees of freedom (p_eff: the effective number of parameters).
 
 Whatever it finds is labelled "suggestive": without randomisation a habit started at the same time as
 something else (a new mattress, a warmer month than usual) cannot be told apart from it. The randomised
@@ -30,7 +47,15 @@ import numpy.typing as npt
 from scipy import stats as sps
 
 from nightcramp.stats.base import Nights, Result, Verdict
-from nightcramp.stats.model import fit_quasi_poisson, seasonal_adjustment, trend_years
+from nightcramp.stats.model import (
+    OMEGA,
+    POPULATION_AMPLITUDE,
+    POPULATION_PEAK_DAY,
+    QuasiPoissonFit,
+    fit_penalised_quasi_poisson,
+    seasonal_adjustment,
+    trend_years,
+)
 
 RTM_EXCLUDED_NIGHTS = 7
 MIN_NIGHTS_PER_GROUP = 14
@@ -39,6 +64,10 @@ TARGET_RATE_RATIO = 0.6  # Hallegraeff et al. 2012: the trial's effect, the size
 POWER = 0.80
 ALPHA = 0.05
 NIGHTS_PER_MONTH = 365.25 / 12
+# Priors used while the nights span less than a year (see the module docstring).
+SEASON_PRIOR_SD = POPULATION_AMPLITUDE  # per cosinor coefficient, around the population curve
+TREND_PRIOR_SD = 3.0  # log rate per year
+WEEK_NIGHTS = 7
 
 
 @dataclass(frozen=True)
@@ -59,7 +88,8 @@ class ObservationalResult(Result):
     * ``nights_needed``: about how many more analysable nights (at the current mix of stretched and
       unstretched nights, rate and dispersion) give an 80% chance of telling a 40% reduction
       (rate ratio 0.6) from none, by the §3.1 formula; 0 when there are already enough.
-    * ``label`` is always "suggestive"; ``seasonal_adjustment`` says which season model was used.
+    * ``label`` is always "suggestive"; ``seasonal_adjustment`` says which season model was used:
+      "population" (under a year: the prior centred on the population curve) or "own".
     """
 
     design: str
@@ -95,11 +125,7 @@ def analyse_observational(nights: Nights, *, start: date | None = None) -> Obser
     x, y = nights.stretched[rows], nights.cramps[rows]
     season = seasonal_adjustment(nights, rows)
     groups = int((x == 1).sum()), int((x == 0).sum())
-    fit = None
-    if min(groups) > 0:
-        columns = {"stretched": x, "trend": trend_years(nights, rows)[rows]}
-        columns.update({name: values[rows] for name, values in season.columns.items()})
-        fit = fit_quasi_poisson(y, columns, season.offset[rows])
+    fit = _fit(nights, rows, own_season=season.kind == "own") if min(groups) > 0 else None
     rate_a = _unstretched_rate(nights, rows, known)
     dispersion = fit.dispersion if fit else math.nan
     needed = _nights_needed(rate_a, groups, dispersion)
@@ -124,6 +150,21 @@ def analyse_observational(nights: Nights, *, start: date | None = None) -> Obser
         prob_benefit=float(sps.t.cdf(-beta / se, fit.df_resid)),
         cramps_avoided_per_month=rate_a * (1 - _exp(beta)) * NIGHTS_PER_MONTH,
         dispersion=dispersion)
+
+
+def _fit(nights: Nights, rows: npt.NDArray[np.bool_], *, own_season: bool) -> QuasiPoissonFit | None:
+    """The GLM of the module docstring on ``rows``: own cosinor and free trend after a year, the priors
+    before; the dispersion allows for bad weeks (weeks counted from the first analysed night)."""
+    d = nights.day_of_year[rows]
+    columns = {"stretched": nights.stretched[rows], "trend": trend_years(nights, rows)[rows],
+               "season_cos": np.cos(OMEGA * d), "season_sin": np.sin(OMEGA * d)}
+    priors = {} if own_season else {
+        "trend": (0.0, TREND_PRIOR_SD),
+        "season_cos": (POPULATION_AMPLITUDE * math.cos(OMEGA * POPULATION_PEAK_DAY), SEASON_PRIOR_SD),
+        "season_sin": (POPULATION_AMPLITUDE * math.sin(OMEGA * POPULATION_PEAK_DAY), SEASON_PRIOR_SD)}
+    index = np.flatnonzero(rows)
+    weeks = (index - index[0]) // WEEK_NIGHTS
+    return fit_penalised_quasi_poisson(nights.cramps[rows], columns, priors=priors, groups=weeks)
 
 
 def _exp(value: float) -> float:
