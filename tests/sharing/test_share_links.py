@@ -209,3 +209,16 @@ def test_issue_refuses_an_expiry_outside_the_choices(owner):
     with pytest.raises(ValidationError, match="days"):
         ShareLink.issue(owner, start=date(2026, 1, 1), end=date(2026, 1, 2), days=3650)
     assert not ShareLink.objects.exists()
+
+
+def test_a_long_period_is_shown_in_pages_of_60_nights(owner, owner_client):
+    with time_machine.travel(NOW, tick=False):
+        for offset in range(70):
+            save_night(owner, date(2025, 12, 1) + timedelta(days=offset), checked_in=True)
+    path = make_link(owner_client, start="2025-12-01", end="2026-03-10")
+    first = open_as_visitor(path).content.decode()
+    assert first.count('class="night-date"') == 60 and "Page 1 of 2" in first
+    assert "Sun 8 Feb 2026" in first and "Wed 10 Dec 2025" not in first and 'href="?page=2"' in first
+    second = open_as_visitor(path + "?page=2").content.decode()
+    assert second.count('class="night-date"') == 10 and "Mon 1 Dec 2025" in second
+    assert "Wed 10 Dec 2025" in second
