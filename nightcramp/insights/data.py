@@ -86,3 +86,16 @@ def with_medicine_periods(user: User, nights: Nights) -> tuple[Nights, dict[str,
         factors[key] = np.array([1.0 if medication.active_on(d) else 0.0 for d in nights.dates])
         names[key] = medication.name
     return dataclasses.replace(nights, factors=factors), names
+
+
+def medicine_checks(user: User, nights: Nights) -> list[dict[str, Any]]:
+    """Nights while taking each listed medicine against nights without it, as a family of their own (so
+    the factor checks stay exactly those ``nightcramp analyze`` prints for nights.csv, which holds no
+    medicines). Same model as the factors: season, trend, quasi-Poisson, Benjamini-Hochberg."""
+    from nightcramp.stats.factors import analyse_factors
+
+    table, names = with_medicine_periods(user, nights)
+    if not names:
+        return []
+    items = analyse_factors(table, list(names), lags=(0,)).as_dict()["items"]
+    return [{**item, "medicine": names[item["name"]]} for item in items]

@@ -22,10 +22,10 @@ from nightcramp.diary.models import Experiment
 from nightcramp.insights import charts
 from nightcramp.insights.data import (
     cramps_by_hour,
+    medicine_checks,
     monthly_rates,
     nights_of,
     stretching_rates,
-    with_medicine_periods,
 )
 
 GET_OR_POST = require_http_methods(["GET", "POST"])
@@ -67,19 +67,6 @@ def insights(request: PersonRequest) -> HttpResponse:
         "population": population, "months": MONTHS, "medicines": medicines,
         "experiment": services.current_experiment(request.user, tonight_of(request)),
     })
-
-
-def medicine_checks(user: Any, nights: Any) -> list[dict[str, Any]]:
-    """Nights while taking each listed medicine against nights without it, as a family of their own (so
-    the factor checks stay exactly those ``nightcramp analyze`` prints for nights.csv, which holds no
-    medicines). Same model as the factors: season, trend, quasi-Poisson, Benjamini-Hochberg."""
-    from nightcramp.stats.factors import analyse_factors
-
-    table, names = with_medicine_periods(user, nights)
-    if not names:
-        return []
-    items = analyse_factors(table, list(names), lags=(0,)).as_dict()["items"]
-    return [{**item, "medicine": names[item["name"]]} for item in items]
 
 
 # --- the personal experiment ------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 object in a template (every field is a str, int, float, bool, date, None or a tuple of the small dataclasses
 below). The numbers are the Insights page's: ``nightcramp.stats.summary.analyse`` on
 ``nightcramp.insights.data.nights_of`` for the period, and the medicine checks of
-``nightcramp.insights.views.medicine_checks``. The questions worth asking come from the cited data file
+``nightcramp.insights.data.medicine_checks``. The questions worth asking come from the cited data file
 ``nightcramp/knowledge/report_questions.toml``.
 
 The period. Without ``start`` and ``end`` the report covers the whole diary, from the first recorded
@@ -240,8 +240,7 @@ def build_report(user: User, start: date | None = None, end: date | None = None,
     """The report of ``user``'s diary from ``start`` to ``end`` (see the module docstring for the default
     period). ``today`` is the person's local date (default: now, in their time zone). ValueError when
     ``end`` is before ``start``."""
-    from nightcramp.insights.data import nights_of
-    from nightcramp.insights.views import medicine_checks
+    from nightcramp.insights.data import medicine_checks, nights_of
     from nightcramp.stats.summary import analyse
     from nightcramp.stats.trend import weekly
 

@@ -165,7 +165,7 @@ def test_a_finished_experiment_gives_its_result_with_its_uncertainty(owner, owne
 @time_machine.travel(NOW, tick=False)
 def test_medicines_started_in_the_diary_are_checked_as_their_own_family(demo):
     from nightcramp.diary.models import Medication
-    from nightcramp.insights.views import medicine_checks
+    from nightcramp.insights.data import medicine_checks
 
     nights = nights_of(demo)
     checks = medicine_checks(demo, nights)

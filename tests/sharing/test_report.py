@@ -18,8 +18,7 @@ from django.test import Client
 from PIL import Image
 
 from nightcramp.diary.services import log_episode, save_medication, save_night
-from nightcramp.insights.data import nights_of
-from nightcramp.insights.views import medicine_checks
+from nightcramp.insights.data import medicine_checks, nights_of
 from nightcramp.knowledge import KnowledgeError
 from nightcramp.knowledge.loader import HERE
 from nightcramp.knowledge.report_questions import (
