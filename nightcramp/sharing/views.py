@@ -94,10 +94,7 @@ def report(request: PersonRequest) -> HttpResponse:
 def report_pdf(request: PersonRequest) -> HttpResponse:
     form, start, end = _period(request)
     if form.is_bound and not form.is_valid():
-        return render(request, "sharing/report.html", {
-            "nav": "account", "form": form,
-            "report": build_report(request.user, None, None, today=today_of(request.user)),
-        }, status=400)
+        return report(request)  # the page, with the form's errors (400)
     built = build_report(request.user, start, end, today=today_of(request.user))
     return attachment(render_pdf(built), "application/pdf", report_filename(built))
 
@@ -173,16 +170,24 @@ def _gone(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "sharing/shared_gone.html", status=404))
 
 
+def _opened(token: str) -> tuple[ShareLink, Report] | None:
+    """The open link of ``token`` (counted as opened) and the report of its period, or None."""
+    link = ShareLink.opened(token)
+    if link is None:
+        return None
+    return link, build_report(link.user, link.start, link.end, today=today_of(link.user))
+
+
 @public
 @require_GET
 def shared(request: HttpRequest, token: str) -> HttpResponse:
     """What a share link opens: the report and the nights of the shared period, read-only, and nothing
     else. An unknown, expired or withdrawn link answers the same 404 page."""
-    link = ShareLink.opened(token)
-    if link is None:
+    opened = _opened(token)
+    if opened is None:
         return _gone(request)
+    link, built = opened
     owner = link.user
-    built = build_report(owner, link.start, link.end, today=today_of(owner))
     nights = services.nights_with_episodes(owner).filter(date__range=(link.start, link.end)).order_by("-date")
     page = Paginator(nights, SHARED_NIGHTS_PER_PAGE).get_page(request.GET.get("page"))
     return _private(render(request, "sharing/shared.html", {
@@ -194,10 +199,10 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
 @public
 @require_GET
 def shared_pdf(request: HttpRequest, token: str) -> HttpResponse:
-    link = ShareLink.opened(token)
-    if link is None:
+    opened = _opened(token)
+    if opened is None:
         return _gone(request)
-    built = build_report(link.user, link.start, link.end, today=today_of(link.user))
+    _, built = opened
     response = HttpResponse(render_pdf(built), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{report_filename(built)}"'
     return _private(response)

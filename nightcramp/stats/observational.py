@@ -8,7 +8,7 @@ known (unlogged nights are left out, never read as zero; nights with unknown str
 
 * ``years_t`` is a slow linear trend (natural improvement happens without treatment).
 * Season: once the nights span a year, (a, b) are the person's own cosinor terms, estimated freely
-  (see :func:`~nightcramp.stats.seasonality.seasonal_adjustment`). Before that the season cannot be
+  (see :func:`~nightcramp.stats.model.covers_a_year`). Before that the season cannot be
   estimated from the diary, and a person's own season is not the population's (statistics.md §4.1:
   the population curve is "the cohort prior, not a fact about the user"; §4.3: user-level random
   amplitudes). So (a, b) get a Gaussian prior centred on the population curve (peak 15 July, log
@@ -52,8 +52,8 @@ from nightcramp.stats.model import (
     POPULATION_AMPLITUDE,
     POPULATION_PEAK_DAY,
     QuasiPoissonFit,
+    covers_a_year,
     fit_penalised_quasi_poisson,
-    seasonal_adjustment,
     trend_years,
 )
 
@@ -123,9 +123,9 @@ def analyse_observational(nights: Nights, *, start: date | None = None) -> Obser
     excluded = _rtm_window(nights, start_index)
     rows = known & ~excluded
     x, y = nights.stretched[rows], nights.cramps[rows]
-    season = seasonal_adjustment(nights, rows)
+    own_season = covers_a_year(nights, rows)
     groups = int((x == 1).sum()), int((x == 0).sum())
-    fit = _fit(nights, rows, own_season=season.kind == "own") if min(groups) > 0 else None
+    fit = _fit(nights, rows, own_season=own_season) if min(groups) > 0 else None
     rate_a = _unstretched_rate(nights, rows, known)
     dispersion = fit.dispersion if fit else math.nan
     needed = _nights_needed(rate_a, groups, dispersion)
@@ -137,7 +137,7 @@ def analyse_observational(nights: Nights, *, start: date | None = None) -> Obser
         excluded_nights=int((known & excluded).sum()),
         start=nights.dates[start_index] if start_index is not None else start, rate_ratio=math.nan, ci95=None,
         p_value=math.nan, prob_benefit=math.nan, cramps_avoided_per_month=math.nan, nights_needed=needed,
-        dispersion=math.nan, seasonal_adjustment=season.kind)
+        dispersion=math.nan, seasonal_adjustment="own" if own_season else "population")
     if fit is None:
         return withheld
     beta, se = fit.estimate("stretched"), fit.se("stretched")
