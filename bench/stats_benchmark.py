@@ -814,6 +814,9 @@ def summarise_ab(cell: Cell, arms: dict[str, dict[str, Array]]) -> dict[str, Any
         m["type_I"], m["type_I_mcse"] = (_num(v) for v in _rate(p0 < ALPHA))
         m["replicates"] = int(values.shape[0])
         m["not_estimable_null"] = _num(float(np.mean(np.isnan(values[:, 0]))))
+        answered = values[np.isfinite(values[:, 0]), 0]
+        m["type_I_answered"], m["type_I_answered_mcse"] = (_num(v) for v in _rate(answered < ALPHA))
+        m["replicates_answered"] = int(answered.size)
         has_ci = np.isfinite(values[:, 2]).any() or np.isfinite(values[:, 3]).any()
         if has_ci and cell.block != "C":
             covered = (values[:, 2] <= 0) & (values[:, 3] >= 0)
@@ -900,6 +903,20 @@ def judge(cells: list[dict[str, Any]]) -> dict[str, Any]:
                 g["worst"] = value if g["worst"] is None else max(g["worst"], value)
                 continue
             valid = True
+            answered, answered_se = m.get("type_I_answered"), m.get("type_I_answered_mcse")
+            if m.get("not_estimable_null") and answered is not None:
+                # A withheld answer is no false claim, but it must not hide a test that is wrong
+                # whenever it does answer: judge the answered diaries on their own, with their MCSE.
+                g = goal("type-I among answered diaries <= 0.05 + 2 MCSE")
+                g["checked"] += 1
+                answered_bar = 0.05 + 2 * (answered_se or 0.0)
+                g["worst"] = answered if g["worst"] is None else max(g["worst"], answered)
+                if answered <= answered_bar:
+                    g["passed"] += 1
+                else:
+                    valid = False
+                    g["misses"].append(f"{c['name']} {method}: {answered:.3f} > {answered_bar:.3f} "
+                                       f"among {m['replicates_answered']} answered")
             t1, se = m["type_I"], m["type_I_mcse"]
             bar = 0.05 + 2 * (se if se else 0.0)
             g = goal("type-I error <= 0.05 + 2 MCSE")
@@ -990,6 +1007,13 @@ def report(data: dict[str, Any]) -> str:
                              f"{fmt(m.get('power')):>7}{fmt(m.get('power_size_adjusted')):>7}"
                              f"{fmt(m.get('coverage_null')):>7}{fmt(m.get('coverage_alt')):>7}"
                              f"{fmt(m.get('bias_alt')):>8}{fmt(round(n80) if n80 else None):>8}{re:>6}")
+            for name in OUR_METHODS[c["block"]]:
+                m = c["methods"].get(name, {})
+                if (m.get("not_estimable_null") or 0) >= 0.01:
+                    lines.append(f"   {name}: no answer (withheld or not estimable) in "
+                                 f"{fmt(m['not_estimable_null'])} of the RR=1 diaries; type-I among the "
+                                 f"{m['replicates_answered']} answered {fmt(m.get('type_I_answered'))} "
+                                 f"+- {fmt(m.get('type_I_answered_mcse'))}")
             obs = c["methods"].get("observational", {})
             if "false_helps_null" in obs:
                 lines.append(f"   app verdicts: false 'helps' under RR=1 {fmt(obs['false_helps_null'])}, "

@@ -13,9 +13,15 @@ entry is unknown, never a night without cramps. Within pair j, given the S_j cra
 cramps of the stretching period are Binomial(S_j, π_j) with π_j = n_Bj·RR / (n_Bj·RR + n_Aj), where
 n_Bj and n_Aj are the logged nights with and without stretching. The rate ratio RR is estimated by
 maximising this conditional likelihood (the same estimate as a Poisson GLM with one intercept per pair
-and an offset of log nights) and its standard error is widened by the Pearson dispersion of the pairs
-(quasi-likelihood, "CPQ"), referred to a t distribution with J−1 degrees of freedom, J being the pairs
-that hold any cramp. With a cohort dispersion ``phi0`` the dispersion is shrunk towards it ("CPQ-EB").
+and an offset of log nights), and its standard error is widened by the dispersion between the J pairs
+that hold any cramp ("CPQ"). That dispersion is the leverage-corrected sandwich (CR2) one,
+φ̂ = Σ_j r_j²/(1 − h_j) / Σ_j v_j, with r_j = Y_Bj − S_j π_j, v_j = S_j π_j (1 − π_j) and h_j = v_j / Σ v,
+referred to a t distribution with the Satterthwaite degrees of freedom (Σ v)²/Σ v² · (J − 1)/J (J − 1
+when the pairs weigh the same). Unlike the Pearson dispersion (the mean of r_j²/v_j), it stays right when
+a bad period inflates the variance of a pair's count with the square of its size rather than in
+proportion to it, as per-period frailty does (statistics.md §2.3 item 4): pairs with many cramps weigh
+more in the estimate and also in the dispersion. With a cohort dispersion ``phi0`` the dispersion is
+shrunk towards it ("CPQ-EB").
 An exact randomisation test that flips the order within pairs is reported alongside: it needs no model
 of the counts at all, only the coin flips of the plan.
 """
@@ -197,7 +203,7 @@ class StretchingResult(Result):
     log_rate_ratio: float
     se_log_rate_ratio: float
     dispersion: float  # variance of a pair's count over its Poisson variance (φ̂, or φ̃ when shrunk)
-    df: float  # degrees of freedom of the t reference distribution
+    df: float  # degrees of freedom of the t reference distribution (J − 1 for equal pairs; fewer otherwise)
     pairs_complete: int  # pairs with logged nights in both periods
     pairs_informative: int  # complete pairs with at least one cramp (the J of the formulas)
     adherence: float  # share of logged nights with a known answer where "stretched" followed the plan
@@ -228,11 +234,15 @@ class PairTotals:
 
 @dataclass(frozen=True)
 class ConditionalFit:
-    """The pair-stratified conditional Poisson fit: log RR, its Fisher information Σ S_j π_j(1−π_j), and
-    Pearson's X² = Σ (Y_Bj − S_j π_j)² / (S_j π_j (1−π_j))."""
+    """The pair-stratified conditional Poisson fit: log RR, its Fisher information Σ v_j with
+    v_j = S_j π_j(1−π_j), the CR2 dispersion Σ r_j²/(1 − h_j) / Σ v_j with r_j = Y_Bj − S_j π_j and
+    h_j = v_j/Σ v (NaN with one pair), its Satterthwaite degrees of freedom (Σ v)²/Σ v² · (J−1)/J, and
+    Pearson's X² = Σ r_j²/v_j for reference."""
 
     log_rr: float
     information: float
+    dispersion: float
+    df: float
     pearson: float
 
 
@@ -312,8 +322,14 @@ def conditional_fit(totals: PairTotals) -> ConditionalFit | None:
             break
     pi = special.expit(beta + offset)
     variance = s * pi * (1 - pi)
-    return ConditionalFit(log_rr=beta, information=float(variance.sum()),
-                          pearson=float(np.sum((t.y_b - s * pi) ** 2 / variance)))
+    residual = t.y_b - s * pi
+    information = float(variance.sum())
+    j = len(t)
+    leverage = variance / information
+    dispersion = (float(np.sum(residual ** 2 / (1 - leverage))) / information if j > 1 else math.nan)
+    df = information ** 2 / float(np.sum(variance ** 2)) * (j - 1) / j
+    return ConditionalFit(log_rr=beta, information=information, dispersion=dispersion, df=df,
+                          pearson=float(np.sum(residual ** 2 / variance)))
 
 
 def randomisation_p_value(totals: PairTotals, seed: int = 0) -> tuple[float, int, bool]:
@@ -341,9 +357,10 @@ def randomisation_p_value(totals: PairTotals, seed: int = 0) -> tuple[float, int
     return (1 + hits) / (1 + MONTE_CARLO_ALLOCATIONS), MONTE_CARLO_ALLOCATIONS, False
 
 
-def shrunk_dispersion(phi_hat: float, df_hat: int, phi0: float, nu0: float) -> tuple[float, float]:
-    """CPQ-EB: φ̃ = (ν0·φ0 + (J−1)·φ̂) / (ν0 + J − 1), with ν0 + J − 1 degrees of freedom, where ``df_hat``
-    is J − 1 and φ0 a dispersion learned from other people's experiments, worth ν0 pairs."""
+def shrunk_dispersion(phi_hat: float, df_hat: float, phi0: float, nu0: float) -> tuple[float, float]:
+    """CPQ-EB: φ̃ = (ν0·φ0 + d·φ̂) / (ν0 + d), with ν0 + d degrees of freedom, where ``df_hat`` = d is the
+    personal dispersion's degrees of freedom (J − 1 for equal pairs) and φ0 a dispersion learned from other
+    people's experiments, worth ν0 pairs."""
     if not (phi0 > 0 and nu0 > 0):
         raise ExperimentError("phi0 and nu0 must be positive")
     if df_hat <= 0:
@@ -360,8 +377,8 @@ def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float |
     totals, adherence = pair_totals(nights, washout_nights)
     informative = totals.informative
     fit = conditional_fit(totals)
-    df_hat = len(informative) - 1
-    phi_hat = fit.pearson / df_hat if fit and df_hat > 0 else math.nan
+    df_hat = fit.df if fit else 0.0
+    phi_hat = fit.dispersion if fit and df_hat > 0 else math.nan
     dispersion, df = (phi_hat, float(df_hat)) if phi0 is None else shrunk_dispersion(phi_hat, df_hat,
                                                                                     phi0, nu0)
     log_rr = fit.log_rr if fit else math.nan

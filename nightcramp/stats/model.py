@@ -165,7 +165,7 @@ def fit_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray],
 def fit_penalised_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray],
                                 offset: FloatArray | None = None, *,
                                 priors: Mapping[str, tuple[float, float]] | None = None,
-                                groups: npt.NDArray[np.int_] | None = None,
+                                groups: npt.NDArray[np.int_] | None = None, group_df: bool = False,
                                 max_iterations: int = 100) -> QuasiPoissonFit | None:
     """Quasi-Poisson fit with Gaussian priors on some coefficients and a dispersion that allows for bad
     weeks. Without ``priors`` and ``groups`` it is the same fit as :func:`fit_quasi_poisson`.
@@ -179,7 +179,9 @@ def fit_penalised_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray]
     * ``groups`` (e.g. the calendar week of each night): φ is raised to the Pearson dispersion of the
       group totals, Σ_g (Y_g − M_g)²/M_g / (G − p_eff), when that is larger (and G − p_eff ≥ 1). Nights of
       a bad spell are positively correlated, which the nightly dispersion cannot see; the group totals do.
-    * ``df_resid`` is n − p_eff.
+    * ``df_resid`` is n − p_eff; with ``group_df`` it is G − p_eff whenever the group dispersion is the
+      one used, the degrees of freedom that estimate really has (for a test of a slowly varying term such
+      as the season, which only the group totals can tell apart from a run of bad weeks).
 
     Returns None when the model cannot be estimated (no events, too few rows, unpenalised columns that
     are collinear, or numbers that are not finite).
@@ -196,7 +198,7 @@ def fit_penalised_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray]
     precision = np.diag([1 / priors[name][1] ** 2 if name in priors else 0.0 for name in names])
     theta = mean.copy()
     theta[0] = math.log(float(np.sum(y)) / float(np.sum(np.exp(off))))
-    phi = 1.0
+    phi, df = 1.0, float(n - p)
     with np.errstate(all="ignore"):
         try:
             for _ in range(DISPERSION_ITERATIONS):  # alternate: the penalised fit at φ, then φ at that fit
@@ -204,11 +206,12 @@ def fit_penalised_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray]
                 mu = np.exp(np.clip(off + X @ theta, -700, 700))
                 info = X.T @ (mu[:, None] * X)
                 p_eff = float(np.trace(np.linalg.solve(info + precision * phi, info)))
-                new_phi = _dispersion(y, mu, n - p_eff, groups, p_eff)
+                new_phi, group_spare = _dispersion(y, mu, n - p_eff, groups, p_eff)
                 if not math.isfinite(new_phi) or new_phi <= 0:
                     return None
                 done = abs(new_phi - phi) <= 1e-10 * phi
                 phi = new_phi
+                df = group_spare if group_df and group_spare else n - p_eff
                 if done or not priors:
                     break
             cov = np.asarray(np.linalg.inv(info / phi + precision), dtype=float)
@@ -216,7 +219,7 @@ def fit_penalised_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray]
             return None
     if not (np.all(np.isfinite(theta)) and np.all(np.isfinite(cov))):
         return None
-    return QuasiPoissonFit(names, theta, cov, phi, n - p_eff)
+    return QuasiPoissonFit(names, theta, cov, phi, df)
 
 
 def _penalised_newton(y: FloatArray, X: FloatArray, offset: FloatArray, mean: FloatArray,
@@ -238,14 +241,16 @@ def _penalised_newton(y: FloatArray, X: FloatArray, offset: FloatArray, mean: Fl
 
 
 def _dispersion(y: FloatArray, mu: FloatArray, df: float, groups: npt.NDArray[np.int_] | None,
-                p_eff: float) -> float:
-    """Nightly Pearson dispersion, raised to that of the group totals when larger (see above)."""
+                p_eff: float) -> tuple[float, float]:
+    """Nightly Pearson dispersion, raised to that of the group totals when larger (see above). Returns
+    the dispersion and, when the group one is used, its degrees of freedom G − p_eff (else 0)."""
     phi = float(np.sum((y - mu) ** 2 / mu)) / df
     if groups is None:
-        return phi
+        return phi, 0.0
     index = np.unique(groups, return_inverse=True)[1]
     spare = int(index.max()) + 1 - p_eff if index.size else 0.0
     if spare < 1:
-        return phi
+        return phi, 0.0
     totals, expected = np.bincount(index, y - mu), np.bincount(index, mu)
-    return max(phi, float(np.sum(totals ** 2 / expected)) / spare)
+    grouped = float(np.sum(totals ** 2 / expected)) / spare
+    return (grouped, float(spare)) if grouped > phi else (phi, 0.0)

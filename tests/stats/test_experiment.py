@@ -153,13 +153,33 @@ def test_estimate_and_standard_error_match_a_poisson_glm_with_pair_effects() -> 
     design = np.column_stack([(pair[:, None] == np.arange(6)).astype(float), x])
     glm = GLM(y, design, family=families.Poisson(), offset=np.log(n)).fit(scale="X2")
     assert result.log_rate_ratio == pytest.approx(glm.params[-1], rel=1e-8)
-    assert result.se_log_rate_ratio == pytest.approx(glm.bse[-1], rel=1e-6)
-    assert result.dispersion == pytest.approx(glm.pearson_chi2 / glm.df_resid, rel=1e-8)
-    assert result.df == glm.df_resid == 5
     assert result.nights == int(n.sum()) and result.cramps == int(y.sum())
-    low, high = np.exp(glm.params[-1] + np.array([-1, 1]) * stats.t.ppf(0.975, 5) * glm.bse[-1])
-    assert result.ci95 == pytest.approx((low, high), rel=1e-6)
-    assert result.p_value == pytest.approx(2 * stats.t.sf(abs(glm.tvalues[-1]), 5), rel=1e-6)
+
+    # The same fit as a binomial GLM of each pair's stretching cramps out of its cramps (the conditional
+    # likelihood), whose sandwich (HC0) variance is Σ r_j² / I²; CR2 divides each r_j² by 1 − h_j, with
+    # h_j statsmodels' leverage of the pair.
+    stretch, plain = y[x == 1], y[x == 0]
+    binomial = GLM(np.column_stack([stretch, plain]), np.ones((6, 1)), family=families.Binomial(),
+                   offset=np.log(n[x == 1] / n[x == 0])).fit(cov_type="HC0")
+    assert result.log_rate_ratio == pytest.approx(binomial.params[0], rel=1e-8)
+    leverage = binomial.get_hat_matrix_diag()
+    pi = binomial.predict()
+    s = stretch + plain
+    v = s * pi * (1 - pi)
+    assert leverage == pytest.approx(v / v.sum(), rel=1e-8)
+    information = v.sum()
+    residual_sq = binomial.bse[0] ** 2 * information ** 2  # HC0: Σ r_j² / I²
+    assert residual_sq == pytest.approx(np.sum((stretch - s * pi) ** 2), rel=1e-8)
+    cr2 = np.sum((stretch - s * pi) ** 2 / (1 - leverage)) / information
+    assert result.dispersion == pytest.approx(cr2, rel=1e-8)
+    assert result.se_log_rate_ratio == pytest.approx(math.sqrt(cr2 / information), rel=1e-8)
+    df = information ** 2 / np.sum(v ** 2) * 5 / 6
+    assert result.df == pytest.approx(df, rel=1e-10) and 4 < result.df < 5
+    low, high = np.exp(result.log_rate_ratio + np.array([-1, 1]) * stats.t.ppf(0.975, df)
+                       * result.se_log_rate_ratio)
+    assert result.ci95 == pytest.approx((low, high), rel=1e-8)
+    assert result.p_value == pytest.approx(
+        2 * stats.t.sf(abs(result.log_rate_ratio) / result.se_log_rate_ratio, df), rel=1e-8)
 
     # Night by night (no offset) the Poisson likelihood only sees the same totals: the same estimate.
     flat = np.array([c for period in COUNTS for c in period], dtype=float)
@@ -176,13 +196,37 @@ def test_with_equal_nights_the_estimate_is_the_logit_of_the_pooled_share() -> No
     y, _, _, x = period_totals(ARMS, counts)
     y_b, s = y[x == 1], y.reshape(6, 2).sum(axis=1)
     pi = y_b.sum() / s.sum()
-    phi = np.sum((y_b - s * pi) ** 2 / (s * pi * (1 - pi))) / 5
+    v = s * pi * (1 - pi)
+    phi = np.sum((y_b - s * pi) ** 2 / (1 - v / v.sum())) / v.sum()
     assert result.log_rate_ratio == pytest.approx(special.logit(pi), rel=1e-10)
     assert result.rate_ratio == pytest.approx(pi / (1 - pi), rel=1e-10)
     assert result.dispersion == pytest.approx(phi, rel=1e-10)
     assert result.se_log_rate_ratio == pytest.approx(math.sqrt(phi / (s.sum() * pi * (1 - pi))), rel=1e-10)
     assert result.rate_stretch == pytest.approx(y_b.sum() / 42)
     assert result.cramps_avoided_per_month == pytest.approx(30 * result.rate_no_stretch * (1 - pi / (1 - pi)))
+
+
+def test_a_bad_period_in_a_big_pair_widens_the_interval_by_its_weight() -> None:
+    """Per-period frailty makes a big pair's count vary with the square of its size. The Pearson
+    dispersion averages the pairs' squared residuals as if each weighed the same, so one bad week in the
+    pair that carries most cramps hardly moves it; the CR2 dispersion weighs it as the estimate does."""
+    arms = ["stretch", "no_stretch"] * 6
+    quiet = [[1, 0, 0, 0, 0, 0, 0], [0, 1, 0, 0, 0, 0, 0]]  # five pairs of one cramp a side
+    bad = [[3, 3, 3, 3, 3, 3, 3], [1, 1, 1, 1, 0, 0, 0]]  # one pair with 25 cramps, 21 of them stretching
+    result = analyse_experiment(experiment_nights(arms, quiet * 5 + bad))
+    fit = experiment.conditional_fit(experiment.pair_totals(experiment_nights(arms, quiet * 5 + bad))[0])
+    assert fit is not None
+    assert result.dispersion == pytest.approx(fit.dispersion)
+    assert fit.dispersion > 3 * fit.pearson / 5  # 3.3 against 0.86
+    assert result.df < 2  # the big pair holds most of the information: few effective degrees of freedom
+
+    # When every pair weighs the same the two dispersions agree, and the t has J − 1 degrees of freedom.
+    balanced = [[2, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0]], [[1, 0, 0, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0, 0]]
+    even = analyse_experiment(experiment_nights(arms, [*balanced[0], *balanced[1]] * 3))
+    fit = experiment.conditional_fit(experiment.pair_totals(
+        experiment_nights(arms, [*balanced[0], *balanced[1]] * 3))[0])
+    assert fit is not None
+    assert even.dispersion == pytest.approx(fit.pearson / 5, rel=1e-10) and even.df == pytest.approx(5)
 
 
 def test_the_randomisation_p_value_matches_a_brute_force_enumeration() -> None:
@@ -230,13 +274,13 @@ def test_a_cohort_dispersion_shrinks_the_personal_one() -> None:
     nights = experiment_nights(ARMS, COUNTS)
     alone = analyse_experiment(nights)
     shrunk = analyse_experiment(nights, phi0=1.4, nu0=20)
-    expected = (20 * 1.4 + 5 * alone.dispersion) / 25
+    expected = (20 * 1.4 + alone.df * alone.dispersion) / (20 + alone.df)
     assert shrunk.method == "cpq_eb" and alone.method == "cpq"
-    assert shrunk.dispersion == pytest.approx(expected) and shrunk.df == 25
+    assert shrunk.dispersion == pytest.approx(expected) and shrunk.df == pytest.approx(20 + alone.df)
     assert shrunk.log_rate_ratio == alone.log_rate_ratio
     assert shrunk.se_log_rate_ratio == pytest.approx(alone.se_log_rate_ratio
                                                      * math.sqrt(expected / alone.dispersion))
-    t = stats.t(25)
+    t = stats.t(20 + alone.df)
     assert shrunk.ci95[1] == pytest.approx(math.exp(shrunk.log_rate_ratio
                                                     + t.ppf(0.975) * shrunk.se_log_rate_ratio))
     assert shrunk.prob_benefit == pytest.approx(t.cdf(-shrunk.log_rate_ratio / shrunk.se_log_rate_ratio))

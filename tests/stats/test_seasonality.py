@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 import statsmodels.formula.api as smf
+from scipy import stats
 
 from nightcramp.stats.base import Nights, SeasonVerdict
 from nightcramp.stats.model import population_season
@@ -61,6 +62,31 @@ def test_it_matches_a_statsmodels_formula_fit_and_the_closed_forms() -> None:
     assert np.allclose(result.peak_to_trough_ci, [math.exp(2 * (amplitude - 1.959964 * se)),
                                                   math.exp(2 * (amplitude + 1.959964 * se))], rtol=1e-5)
     assert result.peak_month == (date(2001, 1, 1) + timedelta(days=int(result.peak_day) - 1)).month
+
+
+def test_bad_weeks_widen_the_test_by_the_weekly_dispersion_and_its_degrees_of_freedom() -> None:
+    """Nights of a bad week go together: the nightly dispersion cannot see it, the weekly totals can.
+    The fit is statsmodels' quasi-Poisson fit, its variance scaled by the Pearson dispersion of the
+    weekly totals (weeks from the first logged night) and the F test referred to the weeks' df."""
+    plain = diary(730, 1.0, 0.0, seed=3)
+    rng = np.random.default_rng(4)
+    bad_weeks = np.repeat(rng.gamma(2.0, 1 / 2.0, size=105), 7)[:730]
+    cramps = np.where(plain.logged, rng.poisson(bad_weeks).astype(float), np.nan)
+    nights = Nights(dates=plain.dates, cramps=cramps, stretched=plain.stretched)
+    result = analyse_seasonality(nights)
+    ref = reference_fit(nights)
+    rows = np.flatnonzero(nights.logged)
+    weeks = (rows - rows[0]) // 7
+    residual, expected = nights.cramps[rows] - ref.mu, ref.mu
+    groups = len(np.unique(weeks))
+    weekly = float(np.sum(np.bincount(weeks, residual) ** 2 / np.bincount(weeks, expected))) / (groups - 4)
+    assert weekly > 1.5 * ref.scale  # bad weeks, invisible night by night
+    assert math.isclose(result.dispersion, weekly, rel_tol=1e-6)
+    cov = ref.cov_params().loc[["c", "s"], ["c", "s"]].to_numpy() / ref.scale * weekly
+    b = ref.params[["c", "s"]].to_numpy()
+    f = float(b @ np.linalg.solve(cov, b)) / 2
+    assert math.isclose(result.p_value, float(stats.f.sf(f, 2, groups - 4)), rel_tol=1e-5)
+    assert result.p_value > float(ref.wald_test("c = 0, s = 0", use_f=True, scalar=True).pvalue)
 
 
 def test_the_bootstrap_peak_interval_agrees_with_the_delta_method_when_the_season_is_clear() -> None:
