@@ -1,12 +1,13 @@
 """Statistics benchmark: simulated diaries with known truth, our methods against the oracle and the naive
 methods trackers use (statistics.md section 8).
 
-    .venv/bin/python bench/stats_benchmark.py            # full grid, about 20 minutes on 2 cores
+    .venv/bin/python bench/stats_benchmark.py            # full grid (R = 4000), about 30 minutes on 2 cores
     .venv/bin/python bench/stats_benchmark.py --quick    # tiny grid, under a minute (functional test)
 
 Every simulated diary is a :class:`nightcramp.stats.base.Nights` and is analysed by the app's own code:
-``analyse_experiment`` (CPQ and its randomisation test) for the randomised experiment (block A), with
-the schedule from ``plan_experiment(...).as_rows()``; ``analyse_observational`` for before/after
+``analyse_experiment`` (CPQ and its randomisation test) and ``analyse_carry_over`` (the build-up
+model) for the randomised experiment (block A), with the schedule from
+``plan_experiment(...).as_rows()``; ``analyse_observational`` for before/after
 (block B); ``analyse_seasonality`` (block C); ``analyse_factors`` (block D). The same diaries (common
 random numbers) go to
 
@@ -68,6 +69,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from nightcramp.stats.base import Nights  # noqa: E402
+from nightcramp.stats.carryover import analyse_carry_over  # noqa: E402
 from nightcramp.stats.experiment import analyse_experiment, plan_experiment  # noqa: E402
 from nightcramp.stats.factors import analyse_factors, benjamini_hochberg  # noqa: E402
 from nightcramp.stats.observational import analyse_observational  # noqa: E402
@@ -80,7 +82,8 @@ Z975 = float(special.ndtri(0.975))
 LAMBDA80 = {1: float((Z975 + special.ndtri(0.8)) ** 2), 2: 9.634}
 GOALS = {"type_I_max": "0.05 + 2*MCSE", "coverage": [0.93, 0.97], "relative_efficiency_min": 0.85,
          "false_flags_per_user_year_max": 0.2}
-OUR_METHODS = {"A": ("cpq", "cpq_randomisation", "cpq_washout2"), "B": ("observational",),
+OUR_METHODS = {"A": ("cpq", "cpq_randomisation", "cpq_washout2", "cpq_carryover"),
+               "B": ("observational",),
                "C": ("seasonality",), "D": ("factors",)}
 DEFAULT_OUT = ROOT / "bench" / "results" / "stats_benchmark.json"
 BASE_SEED = 20260508
@@ -510,6 +513,9 @@ def run_block_a(cell: Cell, reps: int, seed: int) -> dict[str, Any]:
             _record(out, "cpq", (_app_p(res.p_value), res.log_rate_ratio, lo, hi))
             _record(out, "cpq_randomisation", (_app_p(res.randomisation_p_value), res.log_rate_ratio,
                                                math.nan, math.nan))
+            carry = analyse_carry_over(nights)
+            lo, hi = _log_ci(carry.ci95)
+            _record(out, "cpq_carryover", (_app_p(carry.p_value), carry.log_rate_ratio, lo, hi))
             if washout:
                 res_w = analyse_experiment(nights, washout_nights=2)
                 lo, hi = _log_ci(res_w.ci95)
@@ -1063,7 +1069,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny grid, a functional test (under a minute)")
     parser.add_argument("--replicates", type=int, default=None,
-                        help="R per cell and arm (default 1000; 40 with --quick)")
+                        help="R per cell and arm (default 4000, statistics.md 8.3; 40 with --quick)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=None,
                         help=f"JSON results, and the table beside it as .txt (default {DEFAULT_OUT})")
@@ -1073,7 +1079,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.cells and args.out is None:
         parser.error("--cells needs --out: a part of the grid must not replace the full results")
     args.out = args.out or DEFAULT_OUT
-    replicates = args.replicates or (40 if args.quick else 1000)
+    replicates = args.replicates or (40 if args.quick else 4000)
     every = grid(args.quick)
     cells = [c for c in every if args.cells is None or re.search(args.cells, c.name)]
     if not cells:
