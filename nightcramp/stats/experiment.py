@@ -37,6 +37,7 @@ import numpy as np
 from scipy import special
 
 from nightcramp.stats.base import Arm, FloatArray, Nights, Result, Verdict
+from nightcramp.stats.carryover import CarryOverResult, analyse_carry_over
 from nightcramp.stats.power import nights_needed_quasi
 
 ARMS: tuple[Arm, Arm] = ("stretch", "no_stretch")
@@ -178,7 +179,9 @@ class StretchingResult(Result):
     ``nights_needed`` is about how many more logged nights of the experiment (washout nights included)
     would give 80% power to see a 30% cut at the current rate and dispersion (0 if there already are
     that many, so that any effect is likely smaller; None when the verdict is clear or the rate is
-    unknown). Anything that cannot be estimated is NaN (``None`` in ``as_dict()``).
+    unknown). ``build_up`` is the analysis of the same nights allowing for an effect that builds up and
+    wears off over a few nights (a sensitivity check; the verdict is the plain analysis's). Anything
+    that cannot be estimated is NaN (``None`` in ``as_dict()``).
     """
 
     design: str
@@ -210,6 +213,7 @@ class StretchingResult(Result):
     washout_nights: int
     nights_needed: int | None
     target_rate_ratio: float = TARGET_RATE_RATIO
+    build_up: CarryOverResult | None = None  # the same nights allowing for a build-up (carryover.py)
 
 
 @dataclass(frozen=True)
@@ -369,11 +373,12 @@ def shrunk_dispersion(phi_hat: float, df_hat: float, phi0: float, nu0: float) ->
 
 
 def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float | None = None,
-                       nu0: float = 20, seed: int = 0) -> StretchingResult:
+                       nu0: float = 20, seed: int = 0, build_up: bool = True) -> StretchingResult:
     """Analyse a randomised stretching experiment from ``nights.experiment_period`` and ``nights.planned``
     (see the module docstring for the method). ``washout_nights`` leaves out the first nights of every
     period; ``phi0`` (with weight ``nu0``) shrinks the dispersion towards a cohort value; ``seed`` only
-    matters for the Monte Carlo randomisation test beyond 16 pairs."""
+    matters for the Monte Carlo randomisation test beyond 16 pairs. ``build_up`` adds the same nights'
+    analysis allowing for an effect that builds up over nights (:mod:`nightcramp.stats.carryover`)."""
     totals, adherence = pair_totals(nights, washout_nights)
     informative = totals.informative
     fit = conditional_fit(totals)
@@ -410,7 +415,8 @@ def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float |
         log_rate_ratio=log_rr, se_log_rate_ratio=se, dispersion=dispersion, df=df,
         pairs_complete=len(totals), pairs_informative=len(informative), adherence=adherence,
         washout_nights=washout_nights,
-        nights_needed=_nights_needed(verdict, nights, totals, washout_nights, dispersion, phi0))
+        nights_needed=_nights_needed(verdict, nights, totals, washout_nights, dispersion, phi0),
+        build_up=analyse_carry_over(nights, washout_nights=washout_nights) if build_up else None)
 
 
 def _verdict(pairs_complete: int, cramps: int, ci95: tuple[float, float]) -> Verdict:

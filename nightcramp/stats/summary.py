@@ -74,7 +74,7 @@ def stretching(nights: Nights) -> dict[str, Any]:
             "cramps_avoided_per_month": r["cramps_avoided_per_month"],
             "nights_needed": r["nights_needed"], "target_rate_ratio": EXPERIMENT_TARGET_RATE_RATIO,
             "nights_analysed": r["nights"], "pairs_complete": r["pairs_complete"],
-            "adherence": r["adherence"],
+            "adherence": r["adherence"], "build_up": build_up(r["build_up"]),
         }
     o = analyse_observational(nights).as_dict()
     return {
@@ -83,8 +83,16 @@ def stretching(nights: Nights) -> dict[str, Any]:
         "randomisation_p_value": None, "prob_benefit": o["prob_benefit"],
         "cramps_avoided_per_month": o["cramps_avoided_per_month"],
         "nights_needed": o["nights_needed"], "target_rate_ratio": observational.TARGET_RATE_RATIO,
-        "nights_analysed": o["nights"], "pairs_complete": None, "adherence": None,
+        "nights_analysed": o["nights"], "pairs_complete": None, "adherence": None, "build_up": None,
     }
+
+
+def build_up(b: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The randomised result allowing for an effect that builds up over nights (carryover.py)."""
+    if b is None:
+        return None
+    return {"rate_ratio": b["rate_ratio"], "ci95": interval(b["ci95"]), "p_value": b["p_value"],
+            "prob_benefit": b["prob_benefit"], "build_up_nights": b["build_up_nights"]}
 
 
 def seasonality(nights: Nights) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from nightcramp.diary.models import Experiment
 from nightcramp.diary.services import plan_of, save_night
 from nightcramp.insights import words
 from nightcramp.insights.data import nights_of
+from nightcramp.stats.experiment import analyse_experiment
 from nightcramp.stats.summary import analyse, nights_from_rows
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
@@ -104,6 +105,15 @@ def test_the_sentences_never_claim_more_than_the_numbers() -> None:
     sentence = words.factor_sentence(factor)
     assert sentence.startswith("Units of alcohol (the day before) goes with more cramps in your data")
     assert "caus" not in sentence
+    built = {"build_up": {"rate_ratio": 0.6, "ci95": [0.4, 0.9], "build_up_nights": 2.4}}
+    assert words.build_up_sentence(built) == (
+        "If stretching takes a few nights to work and a few to wear off, stretching every night goes with "
+        "40% fewer cramps (plausible range: 60% fewer to 10% fewer); the fit suggests it takes about 2 "
+        "nights to build up. This range is wider because the speed of the build-up is estimated too.")
+    at_once = {"build_up": {"rate_ratio": 0.6, "ci95": [0.4, 0.9], "build_up_nights": 0.3}}
+    assert "it works from the first night" in words.build_up_sentence(at_once)
+    assert words.build_up_sentence({"build_up": {"rate_ratio": None, "ci95": None}}).startswith(
+        "Not enough nights yet")
 
 
 # ---- the personal experiment -------------------------------------------------------------------
@@ -160,6 +170,13 @@ def test_a_finished_experiment_gives_its_result_with_its_uncertainty(owner, owne
     assert "Stretching goes with" in body and "fewer cramps" in body and "plausible range" in body
     assert "Nights you followed the plan</dt><dd>100%" in body
     assert "6 of 6" in body and "of the 64 ways the periods could have been ordered" in body
+    # beside the verdict, the same nights allowing for a build-up, with its own (wider) range
+    result = analyse_experiment(nights_of(owner, experiment.start, plan.end))
+    assert result.build_up is not None and math.isfinite(result.build_up.rate_ratio)
+    assert "If the effect builds up over nights" in body
+    assert (f"stretching every night goes with {words.change_words(result.build_up.rate_ratio)} cramps "
+            f"(plausible range: {words.change_words(result.build_up.ci95[0])} to "
+            f"{words.change_words(result.build_up.ci95[1])})") in body
 
 
 @time_machine.travel(NOW, tick=False)

@@ -23,7 +23,8 @@ TOP = {"file", "hemisphere", "first_night", "last_night", "nights", "cramps", "s
        "factors", "trend"}
 STRETCHING = {"design", "label", "verdict", "reason", "rate_ratio", "ci95", "p_value",
               "randomisation_p_value", "prob_benefit", "cramps_avoided_per_month", "nights_needed",
-              "target_rate_ratio", "nights_analysed", "pairs_complete", "adherence"}
+              "target_rate_ratio", "nights_analysed", "pairs_complete", "adherence", "build_up"}
+BUILD_UP = {"rate_ratio", "ci95", "p_value", "prob_benefit", "build_up_nights"}
 SEASONALITY = {"verdict", "reason", "p_value", "peak_month", "peak_month_ci95", "peak_to_trough",
                "peak_to_trough_ci95", "population_peak_month", "population_peak_to_trough"}
 FACTOR = {"name", "lag", "rate_ratio", "ci95", "q_value", "flagged", "p_value", "scale", "sd", "nights",
@@ -97,6 +98,10 @@ def test_a_randomised_diary_uses_the_experiment_analysis_with_its_numbers() -> N
     assert s["prob_benefit"] == pytest.approx(reference.prob_benefit, rel=1e-12)
     assert s["verdict"] == reference.verdict.value
     assert s["pairs_complete"] == 6 and s["adherence"] == 1.0
+    assert reference.build_up is not None and set(s["build_up"]) == BUILD_UP
+    assert s["build_up"]["rate_ratio"] == pytest.approx(reference.build_up.rate_ratio, rel=1e-12)
+    assert s["build_up"]["ci95"] == pytest.approx(list(reference.build_up.ci95), rel=1e-12)
+    assert s["build_up"]["build_up_nights"] == pytest.approx(reference.build_up.build_up_nights, rel=1e-12)
     assert summary["file"] == "trial.csv"
     assert summary["nights"] == int(nights.logged.sum()) == s["nights_analysed"]
     assert summary["cramps"] == sum(r["cramps"] or 0 for r in randomised_rows())
@@ -114,7 +119,7 @@ def test_an_observational_diary_is_labelled_suggestive_and_matches_the_models() 
     assert s["design"] == "observational" and s["label"] == "suggestive"
     assert s["verdict"] in {"helps", "no_clear_effect", "worse"}
     assert s["rate_ratio"] == pytest.approx(reference.rate_ratio, rel=1e-12)
-    assert s["randomisation_p_value"] is None and s["pairs_complete"] is None
+    assert s["randomisation_p_value"] is None and s["pairs_complete"] is None and s["build_up"] is None
     factors = analyse_factors(nights, FACTORS)
     assert [f["q_value"] for f in summary["factors"]] == pytest.approx([i.q_value for i in factors.items])
     assert [f["flagged"] for f in summary["factors"]] == [i.flagged for i in factors.items]
