@@ -34,6 +34,12 @@ def percent(share: float | None) -> str:
     return f"{round(share * 100)}%"
 
 
+def about_percent(share: float | None) -> str:
+    """A probability in words: "about 42%", but "more than 99%" (never "about more than 99%")."""
+    words = percent(share)
+    return words if share is None or share > 0.99 or share < 0.01 else f"about {words}"
+
+
 def share(value: float | None) -> str:
     """A plain share of nights (not a probability): 1.0 is "100%"."""
     return "not known" if value is None else f"{round(value * 100)}%"

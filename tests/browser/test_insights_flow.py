@@ -1,21 +1,24 @@
 """Insights in a real browser on a phone: the demo year's statistics and charts, and planning a
 personal experiment through the form, which then shows tonight's assignment on Tonight.
 
-Takes docs/screenshots/insights-phone.png, insights-charts-phone.png and experiment-phone.png
+Takes docs/screenshots/insights-phone.png, insights-charts-phone.png, experiment-phone.png and
+experiment-result-phone.png
 (`NIGHTCRAMP_SCREENSHOTS=docs/screenshots .venv/bin/python -m pytest tests/browser` refreshes them).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from nightcramp.diary import services
 from nightcramp.diary.demo import create_demo
 from nightcramp.diary.models import Experiment
 from nightcramp.diary.services import plan_of
@@ -74,3 +77,32 @@ def test_planning_an_experiment_in_the_browser_sets_tonights_assignment(phone, l
         expected = "stretch" if arm == "stretch" else "no stretch"
         heading = page.get_by_role("heading", name=f"Your experiment tonight: {expected}", exact=True)
         assert heading.is_visible()
+
+
+def test_a_finished_experiment_prints_its_result_and_the_build_up_check(phone, live_server):
+    """A person who lived a 6-pair plan (their cramps easing over a few stretching nights) reads the
+    result page: the verdict with its range, and beside it the same nights allowing for a build-up.
+    Takes docs/screenshots/experiment-result-phone.png."""
+    page = phone
+    user = get_user_model().objects.create_user("lee", password="a long enough password")
+    with time_machine.travel(datetime(2026, 8, 24, 20, 0, tzinfo=LONDON), tick=False):
+        experiment = services.start_experiment(user, start=date(2026, 8, 24), seed=5)
+    plan = plan_of(experiment)
+    rng = np.random.default_rng(11)
+    level = 0.0
+    with time_machine.travel(NOW, tick=True):
+        day = plan.periods[0].first
+        while day <= plan.end:
+            stretch = plan.arm_on(day) == "stretch"
+            level = 0.6 * level + 0.4 * stretch  # the effect builds up over about two nights
+            services.save_night(user, day, cramps_reported=int(rng.poisson(2.0 * 0.45 ** level)),
+                                stretched=stretch)
+            day += timedelta(days=1)
+        signed_in(page, user, live_server.url)
+        page.goto(f"/insights/experiment/{experiment.pk}/")
+        page.get_by_role("heading", name="The result").wait_for()
+        text = page.locator("main").inner_text()
+        assert "It ended on" in text and "plausible range" in text
+        assert page.get_by_role("heading", name="If the effect builds up over nights").is_visible()
+        assert "stretching every night goes with" in text and "to build up" in text
+        page.locator("section.insight").screenshot(path=str(SCREENSHOTS / "experiment-result-phone.png"))

@@ -94,6 +94,7 @@ def test_the_sentences_never_claim_more_than_the_numbers() -> None:
     assert words.change_words(1.004) == "about the same" and words.change_words(None) == "not known"
     assert words.percent(0.999) == "more than 99%" and words.percent(0.004) == "less than 1%"
     assert words.percent(0.42) == "42%"
+    assert words.about_percent(0.42) == "about 42%" and words.about_percent(0.999) == "more than 99%"
     unclear = {"verdict": "no_clear_effect", "rate_ratio": 0.9, "ci95": [0.6, 1.3], "design": "randomised"}
     assert words.stretching_sentence(unclear).startswith("No clear effect yet")
     waiting = {"verdict": "not_enough_data", "nights_needed": 40}

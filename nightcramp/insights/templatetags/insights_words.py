@@ -14,6 +14,7 @@ register = template.Library()
 
 register.filter("change_words", words.change_words)
 register.filter("percent", words.percent)
+register.filter("about_percent", words.about_percent)
 register.filter("share", words.share)
 register.filter("stretching_sentence", words.stretching_sentence)
 register.filter("build_up_sentence", words.build_up_sentence)
