@@ -1,7 +1,7 @@
 """Statistics benchmark: simulated diaries with known truth, our methods against the oracle and the naive
 methods trackers use (statistics.md section 8).
 
-    .venv/bin/python bench/stats_benchmark.py            # full grid (R = 4000), about 30 minutes on 2 cores
+    .venv/bin/python bench/stats_benchmark.py            # full grid (R = 4000), about 45 minutes on 2 cores
     .venv/bin/python bench/stats_benchmark.py --quick    # tiny grid, under a minute (functional test)
 
 Every simulated diary is a :class:`nightcramp.stats.base.Nights` and is analysed by the app's own code:
