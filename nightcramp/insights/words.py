@@ -40,6 +40,26 @@ def about_percent(share: float | None) -> str:
     return words if share is None or share > 0.99 or share < 0.01 else f"about {words}"
 
 
+def avoided_words(value: float | None) -> str:
+    """Cramps avoided a month: "about 16.4", or "none: about 2.1 more" when stretching went with more."""
+    if value is None:
+        return "not known yet"
+    if round(value, 1) == 0:
+        return "about none"
+    return f"about {value:.1f}" if value > 0 else f"none: about {-value:.1f} more"
+
+
+def avoided_range(ci: Sequence[float] | None) -> str:
+    """The interval of cramps avoided a month, both ends in words: "3.5 more to 28.0 fewer"."""
+    if not ci:
+        return ""
+
+    def end(value: float) -> str:
+        return f"{value:.1f} fewer" if value >= 0 else f"{-value:.1f} more"
+
+    return f"{end(ci[0])} to {end(ci[1])}"
+
+
 def share(value: float | None) -> str:
     """A plain share of nights (not a probability): 1.0 is "100%"."""
     return "not known" if value is None else f"{round(value * 100)}%"

@@ -95,6 +95,9 @@ def test_the_sentences_never_claim_more_than_the_numbers() -> None:
     assert words.percent(0.999) == "more than 99%" and words.percent(0.004) == "less than 1%"
     assert words.percent(0.42) == "42%"
     assert words.about_percent(0.42) == "about 42%" and words.about_percent(0.999) == "more than 99%"
+    assert words.avoided_words(16.43) == "about 16.4" and words.avoided_words(-2.1) == "none: about 2.1 more"
+    assert words.avoided_words(0.01) == "about none" and words.avoided_words(None) == "not known yet"
+    assert words.avoided_range([-3.5, 28.0]) == "3.5 more to 28.0 fewer" and words.avoided_range(None) == ""
     unclear = {"verdict": "no_clear_effect", "rate_ratio": 0.9, "ci95": [0.6, 1.3], "design": "randomised"}
     assert words.stretching_sentence(unclear).startswith("No clear effect yet")
     waiting = {"verdict": "not_enough_data", "nights_needed": 40}
