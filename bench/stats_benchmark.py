@@ -5,8 +5,8 @@ methods trackers use (statistics.md section 8).
     .venv/bin/python bench/stats_benchmark.py --quick    # tiny grid, under a minute (functional test)
 
 Every simulated diary is a :class:`nightcramp.stats.base.Nights` and is analysed by the app's own code:
-``analyse_experiment`` (CPQ and its randomisation test) and ``analyse_carry_over`` (the build-up
-model) for the randomised experiment (block A), with the schedule from
+``analyse_experiment`` (CPQ, its randomisation test and, as its ``build_up``, the build-up model of
+``analyse_carry_over``) for the randomised experiment (block A), with the schedule from
 ``plan_experiment(...).as_rows()``; ``analyse_observational`` for before/after
 (block B); ``analyse_seasonality`` (block C); ``analyse_factors`` (block D). The same diaries (common
 random numbers) go to
@@ -69,7 +69,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from nightcramp.stats.base import Nights  # noqa: E402
-from nightcramp.stats.carryover import analyse_carry_over  # noqa: E402
 from nightcramp.stats.experiment import analyse_experiment, plan_experiment  # noqa: E402
 from nightcramp.stats.factors import analyse_factors, benjamini_hochberg  # noqa: E402
 from nightcramp.stats.observational import analyse_observational  # noqa: E402
@@ -513,11 +512,12 @@ def run_block_a(cell: Cell, reps: int, seed: int) -> dict[str, Any]:
             _record(out, "cpq", (_app_p(res.p_value), res.log_rate_ratio, lo, hi))
             _record(out, "cpq_randomisation", (_app_p(res.randomisation_p_value), res.log_rate_ratio,
                                                math.nan, math.nan))
-            carry = analyse_carry_over(nights)
+            carry = res.build_up  # analyse_carry_over(nights), computed with the plain analysis
+            assert carry is not None
             lo, hi = _log_ci(carry.ci95)
             _record(out, "cpq_carryover", (_app_p(carry.p_value), carry.log_rate_ratio, lo, hi))
             if washout:
-                res_w = analyse_experiment(nights, washout_nights=2)
+                res_w = analyse_experiment(nights, washout_nights=2, build_up=False)
                 lo, hi = _log_ci(res_w.ci95)
                 _record(out, "cpq_washout2", (_app_p(res_w.p_value), res_w.log_rate_ratio, lo, hi))
             obs = ~miss[r]

@@ -80,7 +80,7 @@ class _Rows:
 def _analysed_rows(nights: Nights, washout_nights: int) -> _Rows | None:
     """Logged nights of complete pairs holding at least one cramp, the first ``washout_nights`` of each
     period left out (as in the plain analysis)."""
-    from nightcramp.stats.experiment import _period_arms  # one definition of a period's arm
+    from nightcramp.stats.experiment import _period_arms, counted_nights  # one definition of each
 
     labels = nights.experiment_period
     if not len(labels) or not nights.planned:
@@ -88,11 +88,7 @@ def _analysed_rows(nights: Nights, washout_nights: int) -> _Rows | None:
     arms = _period_arms(nights)
     planned = np.array([p == "stretch" for p in nights.planned], dtype=float)
     x = np.where(labels > 0, planned, np.nan_to_num(nights.stretched, nan=0.0))
-    counted = nights.logged & (labels > 0)
-    for number in arms:
-        index = np.flatnonzero(labels == number)
-        early = [(nights.dates[i] - nights.dates[index[0]]).days < washout_nights for i in index]
-        counted[index[early]] = False
+    counted = counted_nights(nights, arms, washout_nights) & (labels > 0)
     pair_of = (labels + 1) // 2
     rows: list[np.ndarray] = []
     for p in sorted({(n + 1) // 2 for n in arms}):

@@ -264,13 +264,8 @@ def pair_totals(nights: Nights, washout_nights: int = 0) -> tuple[PairTotals, fl
         return PairTotals(empty, empty, empty, empty), math.nan
     labels = nights.experiment_period
     arms = _period_arms(nights)
-    counted = nights.logged.copy()
+    counted = counted_nights(nights, arms, washout_nights)
     arm_of_night = np.array([arms.get(int(p), "") for p in labels])
-    for number in arms:
-        index = np.flatnonzero(labels == number)
-        first = nights.dates[index[0]]
-        washout = [(nights.dates[i] - first).days < washout_nights for i in index]
-        counted[index[washout]] = False
     rows: list[tuple[float, float, float, float]] = []
     for pair in sorted({(p + 1) // 2 for p in arms}):
         numbers = (2 * pair - 1, 2 * pair)
@@ -291,6 +286,18 @@ def pair_totals(nights: Nights, washout_nights: int = 0) -> tuple[PairTotals, fl
     adherence = (float(np.mean(nights.stretched[known] == (arm_of_night[known] == "stretch")))
                  if known.any() else math.nan)
     return PairTotals(table[:, 0], table[:, 1], table[:, 2], table[:, 3]), adherence
+
+
+def counted_nights(nights: Nights, arms: dict[int, str], washout_nights: int) -> np.ndarray:
+    """Logged nights, less the first ``washout_nights`` calendar nights of every period in ``arms``
+    (counted from the earliest night labelled with that period)."""
+    labels = nights.experiment_period
+    counted = nights.logged.copy()
+    for number in arms:
+        index = np.flatnonzero(labels == number)
+        first = nights.dates[index[0]]
+        counted[index[[(nights.dates[i] - first).days < washout_nights for i in index]]] = False
+    return counted
 
 
 def _period_arms(nights: Nights) -> dict[int, str]:
