@@ -55,7 +55,8 @@ class Penalised:
     """The under-a-year model written out: maximise l(theta)/phi - 1/2 sum((theta_j - m_j)/s_j)^2 with a
     generic optimiser, the cosinor prior centred on the population curve (SD A_POP) and the trend prior
     N(0, 3^2) per year; phi = max(nightly Pearson / (n - p_eff), weekly Pearson / (G - p_eff)) at the fit,
-    iterated to its fixed point; cov = (X'WX/phi + P)^-1, t with n - p_eff df."""
+    iterated to its fixed point; cov = (X'WX/phi + P)^-1, t with the df of the dispersion used (n - p_eff
+    nightly, G - p_eff weekly)."""
 
     def __init__(self, nights: Nights, keep: np.ndarray) -> None:
         rows = nights.logged & ~np.isnan(nights.stretched) & keep
@@ -90,7 +91,7 @@ class Penalised:
             phi = new
         self.beta, self.phi, self.nightly, self.weekly = float(theta[1]), phi, nightly, weekly
         self.se = math.sqrt(float(np.linalg.inv(W / phi + P)[1, 1]))
-        self.df = len(y) - p_eff
+        self.df = weeks.max() + 1 - p_eff if weekly > nightly else len(y) - p_eff
         half = sps.t.ppf(0.975, self.df) * self.se
         self.ci = (math.exp(self.beta - half), math.exp(self.beta + half))
         self.p = float(2 * sps.t.sf(abs(self.beta) / self.se, self.df))
@@ -138,6 +139,10 @@ def test_bad_weeks_widen_the_interval_through_the_weekly_dispersion() -> None:
     assert ref.weekly > 1.5 * ref.nightly  # the weekly totals see the bad weeks; the nights hardly do
     assert math.isclose(result.dispersion, ref.weekly, rel_tol=1e-5)
     assert result.ci95 is not None and np.allclose(result.ci95, ref.ci, rtol=1e-5)
+    # the weekly dispersion comes from about 30 weeks, not 200 nights: its t quantile is the weeks'
+    assert ref.df < 32
+    nights_t = sps.t.ppf(0.975, ref.nobs - 5) * ref.se
+    assert math.log(result.ci95[1] / result.ci95[0]) > 2 * nights_t * 1.01
 
 
 def test_the_penalised_fit_reduces_to_statsmodels_in_its_limits() -> None:
