@@ -89,13 +89,16 @@ def build_up_sentence(s: Mapping[str, Any]) -> str:
     ratio, ci, nights = b.get("rate_ratio"), b.get("ci95"), b.get("build_up_nights")
     if ratio is None or not ci:
         return "Not enough nights yet to check whether the effect builds up over nights."
-    speed = ("the fit suggests it works from the first night" if nights is not None and nights < 1 else
-             f"the fit suggests it takes about {max(1, round(nights))} night"
-             f"{'' if round(nights) <= 1 else 's'} to build up" if nights is not None else "")
+    speed = ""
+    if nights is not None and nights < 1:
+        speed = "; the fit suggests it works from the first night"
+    elif nights is not None:
+        whole = max(1, round(nights))
+        speed = f"; the fit suggests it takes about {whole} night{'' if whole == 1 else 's'} to build up"
     return (f"If stretching takes a few nights to work and a few to wear off, stretching every night "
             f"goes with {change_words(ratio)} cramps (plausible range: {change_words(ci[0])} to "
-            f"{change_words(ci[1])}){'; ' + speed if speed else ''}. This range is wider because the speed "
-            "of the build-up is estimated too.")
+            f"{change_words(ci[1])}){speed}. This range is wider because the speed of the build-up is "
+            "estimated too.")
 
 
 def month_name(months: Sequence[str], number: int | None) -> str:

@@ -33,6 +33,7 @@ POPULATION_PEAK_TO_TROUGH = 2.0
 POPULATION_AMPLITUDE = math.log(POPULATION_PEAK_TO_TROUGH) / 2  # log-scale amplitude A ≈ 0.347
 POPULATION_PEAK_DAY = 196.0
 POPULATION_SOURCE = "Garrison et al., CMAJ 2015;187:248 (quinine starts and 'leg cramps' searches)"
+WEEK_NIGHTS = 7
 DISPERSION_ITERATIONS = 20  # the penalised fit and φ alternate; they settle in a handful of rounds
 
 
@@ -70,6 +71,13 @@ def trend_years(nights: Nights, rows: npt.NDArray[np.bool_]) -> FloatArray:
     """Years since the first night, centred on the mean of the ``rows`` used (a slow linear trend)."""
     t = np.arange(len(nights), dtype=float) / 365.25
     return t - float(t[rows].mean()) if rows.any() else t
+
+
+def weeks_of(rows: npt.NDArray[np.bool_]) -> npt.NDArray[np.int_]:
+    """The calendar week of each of the ``rows`` used, counted from the first of them (0, 1, 2, …): the
+    groups whose totals show a bad spell (see :func:`fit_penalised_quasi_poisson`)."""
+    index = np.flatnonzero(rows)
+    return (index - index[0]) // WEEK_NIGHTS if index.size else index
 
 
 def covers_a_year(nights: Nights, rows: npt.NDArray[np.bool_]) -> bool:

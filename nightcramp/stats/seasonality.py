@@ -43,6 +43,7 @@ from nightcramp.stats.model import (
     month_of_day,
     population_season,
     trend_years,
+    weeks_of,
 )
 
 # 19.3 / A² cramps give 80% power on the 2-df test (§4.2). Below the number needed for a fourfold swing
@@ -166,9 +167,7 @@ def _cosinor(nights: Nights, rows: npt.NDArray[np.bool_]) -> QuasiPoissonFit | N
     d = nights.day_of_year[rows]
     columns = {"season_cos": np.cos(OMEGA * d), "season_sin": np.sin(OMEGA * d),
                "trend": trend_years(nights, rows)[rows]}
-    index = np.flatnonzero(rows)
-    weeks = (index - index[0]) // 7 if index.size else index
-    return fit_penalised_quasi_poisson(nights.cramps[rows], columns, groups=weeks, group_df=True)
+    return fit_penalised_quasi_poisson(nights.cramps[rows], columns, groups=weeks_of(rows), group_df=True)
 
 
 def _peak_ci(fit: QuasiPoissonFit, aligned_peak: float, hemisphere: Hemisphere,
