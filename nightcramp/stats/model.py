@@ -173,7 +173,7 @@ def fit_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray],
 def fit_penalised_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray],
                                 offset: FloatArray | None = None, *,
                                 priors: Mapping[str, tuple[float, float]] | None = None,
-                                groups: npt.NDArray[np.int_] | None = None, group_df: bool = False,
+                                groups: npt.NDArray[np.int_] | None = None,
                                 max_iterations: int = 100) -> QuasiPoissonFit | None:
     """Quasi-Poisson fit with Gaussian priors on some coefficients and a dispersion that allows for bad
     weeks. Without ``priors`` and ``groups`` it is the same fit as :func:`fit_quasi_poisson`.
@@ -187,9 +187,9 @@ def fit_penalised_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray]
     * ``groups`` (e.g. the calendar week of each night): φ is raised to the Pearson dispersion of the
       group totals, Σ_g (Y_g − M_g)²/M_g / (G − p_eff), when that is larger (and G − p_eff ≥ 1). Nights of
       a bad spell are positively correlated, which the nightly dispersion cannot see; the group totals do.
-    * ``df_resid`` is n − p_eff; with ``group_df`` it is G − p_eff whenever the group dispersion is the
-      one used, the degrees of freedom that estimate really has (for a test of a slowly varying term such
-      as the season, which only the group totals can tell apart from a run of bad weeks).
+    * ``df_resid`` is n − p_eff, or G − p_eff whenever the group dispersion is the one used: the degrees of
+      freedom that estimate really has (a slowly varying term such as the season or a before/after step
+      can only be told apart from a run of bad weeks by the group totals).
 
     Returns None when the model cannot be estimated (no events, too few rows, unpenalised columns that
     are collinear, or numbers that are not finite).
@@ -219,7 +219,7 @@ def fit_penalised_quasi_poisson(y: FloatArray, columns: Mapping[str, FloatArray]
                     return None
                 done = abs(new_phi - phi) <= 1e-10 * phi
                 phi = new_phi
-                df = group_spare if group_df and group_spare else n - p_eff
+                df = group_spare or n - p_eff
                 if done or not priors:
                     break
             cov = np.asarray(np.linalg.inv(info / phi + precision), dtype=float)

@@ -166,8 +166,7 @@ def _fit(nights: Nights, rows: npt.NDArray[np.bool_], *, own_season: bool) -> Qu
         "trend": (0.0, TREND_PRIOR_SD),
         "season_cos": (POPULATION_AMPLITUDE * math.cos(OMEGA * POPULATION_PEAK_DAY), SEASON_PRIOR_SD),
         "season_sin": (POPULATION_AMPLITUDE * math.sin(OMEGA * POPULATION_PEAK_DAY), SEASON_PRIOR_SD)}
-    return fit_penalised_quasi_poisson(nights.cramps[rows], columns, priors=priors, groups=weeks_of(rows),
-                                       group_df=True)
+    return fit_penalised_quasi_poisson(nights.cramps[rows], columns, priors=priors, groups=weeks_of(rows))
 
 
 def _exp(value: float) -> float:

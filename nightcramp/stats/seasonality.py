@@ -167,7 +167,7 @@ def _cosinor(nights: Nights, rows: npt.NDArray[np.bool_]) -> QuasiPoissonFit | N
     d = nights.day_of_year[rows]
     columns = {"season_cos": np.cos(OMEGA * d), "season_sin": np.sin(OMEGA * d),
                "trend": trend_years(nights, rows)[rows]}
-    return fit_penalised_quasi_poisson(nights.cramps[rows], columns, groups=weeks_of(rows), group_df=True)
+    return fit_penalised_quasi_poisson(nights.cramps[rows], columns, groups=weeks_of(rows))
 
 
 def _peak_ci(fit: QuasiPoissonFit, aligned_peak: float, hemisphere: Hemisphere,

@@ -176,6 +176,9 @@ def test_the_penalised_fit_reduces_to_statsmodels_in_its_limits() -> None:
     assert grouped is not None
     assert math.isclose(grouped.dispersion, max(sm_free.scale, weekly), rel_tol=1e-7)
     assert np.allclose(grouped.cov, sm_free.cov_params() * grouped.dispersion / sm_free.scale, rtol=1e-6)
+    # and the degrees of freedom are those of the dispersion used: the weeks' G - p or the nights' n - p
+    spare = weeks.max() + 1 - 5 if weekly > sm_free.scale else n - 5
+    assert math.isclose(grouped.df_resid, spare, rel_tol=1e-9)
 
 
 def test_after_a_year_it_uses_the_persons_own_season() -> None:
