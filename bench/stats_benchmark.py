@@ -69,7 +69,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from nightcramp.stats.base import Nights  # noqa: E402
-from nightcramp.stats.experiment import analyse_experiment, plan_experiment  # noqa: E402
+from nightcramp.stats.experiment import (  # noqa: E402
+    analyse_experiment,
+    fit_dispersion_prior,
+    plan_experiment,
+    quasi_t,
+    shrunk_dispersion,
+)
 from nightcramp.stats.factors import analyse_factors, benjamini_hochberg  # noqa: E402
 from nightcramp.stats.observational import analyse_observational  # noqa: E402
 from nightcramp.stats.seasonality import analyse_seasonality  # noqa: E402
@@ -81,7 +87,7 @@ Z975 = float(special.ndtri(0.975))
 LAMBDA80 = {1: float((Z975 + special.ndtri(0.8)) ** 2), 2: 9.634}
 GOALS = {"type_I_max": "0.05 + 2*MCSE", "coverage": [0.93, 0.97], "relative_efficiency_min": 0.85,
          "false_flags_per_user_year_max": 0.2}
-OUR_METHODS = {"A": ("cpq", "cpq_randomisation", "cpq_washout2", "cpq_carryover"),
+OUR_METHODS = {"A": ("cpq", "cpq_randomisation", "cpq_washout2", "cpq_carryover", "cpq_eb", "cpq_eb_mixed"),
                "B": ("observational",),
                "C": ("seasonality",), "D": ("factors",)}
 DEFAULT_OUT = ROOT / "bench" / "results" / "stats_benchmark.json"
@@ -516,6 +522,10 @@ def run_block_a(cell: Cell, reps: int, seed: int) -> dict[str, Any]:
             res = analyse_experiment(nights)
             lo, hi = _log_ci(res.ci95)
             _record(out, "cpq", (_app_p(res.p_value), res.log_rate_ratio, lo, hi))
+            se = res.se_log_rate_ratio
+            information = res.dispersion / se ** 2 if se > 0 else math.nan
+            _record(out, EB_PARTS, (res.log_rate_ratio, information, res.dispersion, res.df,
+                                    *res.prior_covariates))
             _record(out, "cpq_randomisation", (_app_p(res.randomisation_p_value), res.log_rate_ratio,
                                                math.nan, math.nan))
             carry = res.build_up  # analyse_carry_over(nights), computed with the plain analysis
@@ -535,6 +545,48 @@ def run_block_a(cell: Cell, reps: int, seed: int) -> dict[str, Any]:
             _record_two_group_tests(out, xo, yo)
         result[arm] = {m: np.array(v) for m, v in out.items()}
     return result
+
+
+EB_PARTS = "_cpq_parts"  # per replicate: log RR, information, dispersion, df, prior covariates (CPQ-EB)
+EB_CHUNK = 50  # replicates per task chunk: a person's own chunk is left out of their cohort
+
+
+def add_cohort_rows(cells: list[Cell],
+                    arms_of: dict[str, dict[str, dict[str, Array]]]) -> dict[str, Any] | None:
+    """CPQ-EB (statistics.md §2.3 item 4) as a server or ``analyze --cohort-prior`` would run it, from
+    each replicate's CPQ fit, with the app's ``fit_dispersion_prior``, ``shrunk_dispersion`` and
+    ``quasi_t``. Two cohorts: ``cpq_eb``, the other diaries of the same cell and arm (people like this
+    one: the best case; the replicate's own chunk of 50 is left out), and ``cpq_eb_mixed``, the diaries
+    of every block-A cell in the run pooled (people of all kinds: rates from 0.3 to 3 a night, Poisson to
+    strongly clustered nights, 3- to 14-night periods; the realistic case). The parts are then dropped.
+    Returns the mixed cohort's prior."""
+    block_a = [c for c in cells if c.block == "A" and c.name in arms_of]
+    if not block_a:
+        return None
+    pooled = [arms_of[c.name][arm][EB_PARTS] for c in block_a for arm in arms_of[c.name]]
+    everyone = np.concatenate(pooled)
+    mixed = fit_dispersion_prior(everyone[:, 2], everyone[:, 3], everyone[:, 4:])
+    for cell in block_a:
+        for arms in arms_of[cell.name].values():
+            parts = arms.pop(EB_PARTS)
+            same: list[tuple[float, float, float, float]] = []
+            for begin in range(0, len(parts), EB_CHUNK):
+                others = np.r_[parts[:begin], parts[begin + EB_CHUNK:]]
+                prior = fit_dispersion_prior(others[:, 2], others[:, 3], others[:, 4:])
+                same.extend(_eb_row(row, prior) for row in parts[begin:begin + EB_CHUNK])
+            arms["cpq_eb"] = np.array(same)
+            arms["cpq_eb_mixed"] = np.array([_eb_row(row, mixed) for row in parts])
+    return mixed.as_dict() if mixed else None
+
+
+def _eb_row(parts: Array, prior: Any) -> tuple[float, float, float, float]:
+    log_rr, information, dispersion, df = (float(v) for v in parts[:4])
+    if prior is None:
+        return math.nan, log_rr, math.nan, math.nan
+    phi, nu = shrunk_dispersion(dispersion, df if math.isfinite(dispersion) else 0.0,
+                                prior.phi0(tuple(parts[4:])), prior.nu0)
+    se, quantile, p = quasi_t(log_rr, information, phi, nu)
+    return p, log_rr, log_rr - quantile * se, log_rr + quantile * se
 
 
 def oracle_design(cell: Cell, exposure: Array, season_shape: Array, t_years: Array) -> Array:
@@ -1109,7 +1161,7 @@ def main(argv: list[str] | None = None) -> int:
     if not cells:
         parser.error(f"no cell matches {args.cells!r}")
     tasks: list[tuple[Cell, int, int, int]] = []
-    chunk_size = 50
+    chunk_size = EB_CHUNK
     for index, cell in enumerate(every):
         if cell not in cells:
             continue
@@ -1130,14 +1182,18 @@ def main(argv: list[str] | None = None) -> int:
             name, chunk, out, took = _task(task)
             parts[name][chunk] = out
             seconds[name] += took
-    cell_results = []
+    arms_of: dict[str, dict[str, dict[str, Array]]] = {}
     for cell in cells:
         chunks = [parts[cell.name][k] for k in sorted(parts[cell.name])]
-        arms: dict[str, Any] = {}
+        arms_of[cell.name] = {}
         for arm in ("null", "alt"):
             present = [ch[arm] for ch in chunks if ch.get(arm) is not None]
             if present:
-                arms[arm] = {m: np.concatenate([p[m] for p in present]) for m in present[0]}
+                arms_of[cell.name][arm] = {m: np.concatenate([p[m] for p in present]) for m in present[0]}
+    mixed_prior = add_cohort_rows(cells, arms_of)
+    cell_results = []
+    for cell in cells:
+        arms = arms_of[cell.name]
         methods = summarise_d(cell, arms) if cell.block == "D" else summarise_ab(cell, arms)
         first_arm = next(iter(arms.values()))
         cell_results.append({"name": cell.name, "block": cell.block, "note": cell.note,
@@ -1154,6 +1210,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"cpus": os.cpu_count(), "load_average": list(os.getloadavg())},
         "goals": GOALS, "our_methods": OUR_METHODS,
         "wall_seconds": round(time.perf_counter() - began, 1),
+        "cohort_prior_mixed": mixed_prior,
         "cells": cell_results,
     }
     data["summary"] = judge(cell_results)

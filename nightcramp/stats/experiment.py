@@ -206,6 +206,7 @@ class StretchingResult(Result):
     log_rate_ratio: float
     se_log_rate_ratio: float
     dispersion: float  # variance of a pair's count over its Poisson variance (φ̂, or φ̃ when shrunk)
+    nightly_dispersion: float  # Pearson dispersion of single nights around their period's mean
     df: float  # degrees of freedom of the t reference distribution (J − 1 for equal pairs; fewer otherwise)
     pairs_complete: int  # pairs with logged nights in both periods
     pairs_informative: int  # complete pairs with at least one cramp (the J of the formulas)
@@ -214,6 +215,13 @@ class StretchingResult(Result):
     nights_needed: int | None
     target_rate_ratio: float = TARGET_RATE_RATIO
     build_up: CarryOverResult | None = None  # the same nights allowing for a build-up (carryover.py)
+
+    @property
+    def prior_covariates(self) -> tuple[float, float]:
+        """What a cohort prior is matched on (:data:`PRIOR_COVARIATES`): cramps per informative pair and
+        the nightly dispersion."""
+        per_pair = self.cramps / self.pairs_informative if self.pairs_informative else math.nan
+        return per_pair, self.nightly_dispersion
 
 
 @dataclass(frozen=True)
@@ -300,6 +308,24 @@ def counted_nights(nights: Nights, arms: dict[int, str], washout_nights: int) ->
     return counted
 
 
+def nightly_dispersion(nights: Nights, washout_nights: int = 0) -> float:
+    """Pearson dispersion of the analysed nights around their period's mean: Σ (y − ȳ_p)²/ȳ_p over the
+    nights of periods with any cramp, over Σ (n_p − 1). About 1 for Poisson nights, 1 + λ/k for
+    negative-binomial ones; it does not see bad weeks, which move whole periods. NaN without two nights
+    in such a period."""
+    if not len(nights.experiment_period) or not nights.planned:
+        return math.nan
+    counted = counted_nights(nights, _period_arms(nights), washout_nights)
+    labels = nights.experiment_period
+    chi2, df = 0.0, 0
+    for number in np.unique(labels[counted & (labels > 0)]):
+        y = nights.cramps[counted & (labels == number)]
+        if y.sum() > 0 and len(y) > 1:
+            chi2 += float(np.sum((y - y.mean()) ** 2)) / float(y.mean())
+            df += len(y) - 1
+    return chi2 / df if df else math.nan
+
+
 def _period_arms(nights: Nights) -> dict[int, str]:
     arms: dict[int, str] = {}
     for number in sorted({int(p) for p in nights.experiment_period if p > 0}):
@@ -371,32 +397,150 @@ def randomisation_p_value(totals: PairTotals, seed: int = 0) -> tuple[float, int
 def shrunk_dispersion(phi_hat: float, df_hat: float, phi0: float, nu0: float) -> tuple[float, float]:
     """CPQ-EB: φ̃ = (ν0·φ0 + d·φ̂) / (ν0 + d), with ν0 + d degrees of freedom, where ``df_hat`` = d is the
     personal dispersion's degrees of freedom (J − 1 for equal pairs) and φ0 a dispersion learned from other
-    people's experiments, worth ν0 pairs."""
+    people's experiments, worth ν0 pairs.
+
+    Unless the person does not fit the prior: under it φ̂/φ0 follows F(d, ν0), and when φ̂ lies in that
+    distribution's upper :data:`PRIOR_CHECK` tail the person's nights vary more than the cohort's (bad
+    weeks that people like them mostly do not have), so φ̂ is used alone, with its own d degrees of
+    freedom. Without this check, people with bad weeks among a cohort mostly without them were told
+    about a non-existent effect in up to 11% of experiments (bench cell A09, a mixed cohort)."""
     if not (phi0 > 0 and nu0 > 0):
         raise ExperimentError("phi0 and nu0 must be positive")
     if df_hat <= 0:
         return phi0, float(nu0)
+    if float(special.fdtrc(df_hat, nu0, phi_hat / phi0)) < PRIOR_CHECK:
+        return phi_hat, float(df_hat)
     return (nu0 * phi0 + df_hat * phi_hat) / (nu0 + df_hat), float(nu0 + df_hat)
 
 
+PRIOR_CHECK = 0.10  # a person whose dispersion is in the prior's upper 10% tail does not borrow from it
+PRIOR_COVARIATES = ("cramps_per_pair", "nightly_dispersion")
+MIN_PRIOR_EXPERIMENTS = 20  # fewer others' dispersions say too little about how much they vary
+MAX_PRIOR_DF = 50.0  # a cohort value never counts for more than this many pairs' degrees of freedom
+
+
+COVARIATE_FLOOR = 0.05  # covariates are used on the log scale; smaller values are read as this
+
+
+@dataclass(frozen=True)
+class DispersionPrior(Result):
+    """A dispersion learned from other people's experiments, for CPQ-EB (statistics.md §2.3 item 4).
+
+    The dispersions φ̂_i, with d_i degrees of freedom, are taken as φ0_i times a scaled F(d_i, ν0)
+    variable (Smyth 2004), where log φ0_i = ``log_phi0`` + Σ_k ``slopes``_k · (log z_ik − ``centres``_k)
+    follows the person's covariates z_i (limma's "trend"; in the app :data:`PRIOR_COVARIATES`: cramps per
+    informative pair, since a bad week adds more to the variance of a pair with many cramps, and the
+    dispersion of single nights within periods, which has many degrees of freedom of its own). ``nu0``
+    is the degrees of freedom the prior is worth: large when people like this one agree beyond what
+    their own few pairs let them vary, small when they differ. ``experiments`` is how many dispersions
+    it was fitted to."""
+
+    log_phi0: float
+    slopes: tuple[float, ...]
+    centres: tuple[float, ...]
+    nu0: float
+    experiments: int
+
+    def phi0(self, covariates: tuple[float, ...] | None = None) -> float:
+        """The prior dispersion of a person with these covariates (the cohort's centre without)."""
+        if not self.slopes or covariates is None:
+            return math.exp(self.log_phi0)
+        z = np.log(np.maximum(np.nan_to_num(np.asarray(covariates, dtype=float), nan=0.0), COVARIATE_FLOOR))
+        return math.exp(self.log_phi0 + float(np.dot(self.slopes, z - np.asarray(self.centres))))
+
+
+def fit_dispersion_prior(dispersions: FloatArray | list[float], dfs: FloatArray | list[float],
+                         covariates: FloatArray | None = None, *, max_nu0: float = MAX_PRIOR_DF,
+                         min_experiments: int = MIN_PRIOR_EXPERIMENTS) -> DispersionPrior | None:
+    """Fit the prior to other people's dispersions by Smyth's (2004) moments of log φ̂ (limma's
+    ``fitFDist``). With e_i = log φ̂_i − ψ(d_i/2) + log(d_i/2), where ψ is the digamma function,
+    E[e_i] = log φ0_i − ψ(ν0/2) + log(ν0/2) and Var[e_i] = ψ'(d_i/2) + ψ'(ν0/2), with ψ' the trigamma
+    function. E[e_i] is the mean of e or, with ``covariates`` (one row per experiment, positive values,
+    used as logs floored at :data:`COVARIATE_FLOOR`), its least-squares plane in them; ψ'(ν0/2) is the
+    residual variance of e less the mean of ψ'(d_i/2). When that is not positive the dispersions agree
+    entirely and ν0 is infinite. φ0 is located with that ν0, and ν0 is then capped at ``max_nu0`` so
+    that a person's own pairs always count. Experiments without a finite positive dispersion or
+    degrees of freedom are skipped; None with fewer than ``min_experiments`` left."""
+    phi = np.asarray(dispersions, dtype=float)
+    d = np.asarray(dfs, dtype=float)
+    z = np.zeros((len(phi), 0)) if covariates is None else np.asarray(covariates, dtype=float).reshape(
+        len(phi), -1)
+    if phi.shape != d.shape:
+        raise ExperimentError("dispersions and dfs must have the same length")
+    use = np.isfinite(phi) & (phi > 0) & np.isfinite(d) & (d > 0)
+    q = z.shape[1]
+    if int(use.sum()) < max(min_experiments, q + 3):
+        return None
+    phi, d = phi[use], d[use]
+    x = np.log(np.maximum(np.nan_to_num(z[use], nan=0.0), COVARIATE_FLOOR))
+    e = np.log(phi) - special.digamma(d / 2) + np.log(d / 2)
+    centres = x.mean(axis=0)
+    design = np.column_stack([np.ones(len(e)), x - centres])
+    coef, *_ = np.linalg.lstsq(design, e, rcond=None)
+    residual = e - design @ coef
+    rank = int(np.linalg.matrix_rank(design))
+    excess = float(np.sum(residual ** 2) / (len(e) - rank) - np.mean(special.polygamma(1, d / 2)))
+    nu0 = 2 * trigamma_inverse(excess) if excess > 0 else math.inf
+    shift = float(special.digamma(nu0 / 2)) - math.log(nu0 / 2) if math.isfinite(nu0) else 0.0
+    # located with the fitted ν0; only its weight is capped
+    return DispersionPrior(log_phi0=float(coef[0]) + shift, slopes=tuple(float(c) for c in coef[1:]),
+                           centres=tuple(float(c) for c in centres), nu0=min(nu0, max_nu0),
+                           experiments=int(use.sum()))
+
+
+def trigamma_inverse(x: float) -> float:
+    """The y > 0 with ψ'(y) = x (x > 0), by Newton's method on 1/ψ' as in limma's ``trigammaInverse``."""
+    if not x > 0:
+        raise ExperimentError("the trigamma function only takes positive values")
+    if x > 1e7:
+        return 1 / math.sqrt(x)
+    if x < 1e-6:
+        return 1 / x
+    y = 0.5 + 1 / x
+    for _ in range(50):
+        tri = float(special.polygamma(1, y))
+        step = tri * (1 - tri / x) / float(special.polygamma(2, y))
+        y += step
+        if -step / y < 1e-8:
+            break
+    return y
+
+
+def quasi_t(log_rr: float, information: float, dispersion: float, df: float) -> tuple[float, float, float]:
+    """The CPQ test and interval on the log scale: SE = √(dispersion / information), referred to t with
+    ``df`` degrees of freedom. Returns (SE, the 97.5% t quantile, two-sided p); NaNs when the SE cannot
+    be had."""
+    if not (math.isfinite(log_rr) and information > 0 and df > 0 and dispersion > 0
+            and math.isfinite(dispersion)):
+        return math.nan, math.nan, math.nan
+    se = math.sqrt(dispersion / information)
+    return se, float(special.stdtrit(df, 0.975)), float(2 * special.stdtr(df, -abs(log_rr) / se))
+
+
 def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float | None = None,
-                       nu0: float = 20, seed: int = 0, build_up: bool = True) -> StretchingResult:
+                       nu0: float = 20, prior: DispersionPrior | None = None, seed: int = 0,
+                       build_up: bool = True) -> StretchingResult:
     """Analyse a randomised stretching experiment from ``nights.experiment_period`` and ``nights.planned``
     (see the module docstring for the method). ``washout_nights`` leaves out the first nights of every
-    period; ``phi0`` (with weight ``nu0``) shrinks the dispersion towards a cohort value; ``seed`` only
+    period; ``phi0`` (with weight ``nu0``) shrinks the dispersion towards a cohort value, or ``prior``
+    (from :func:`fit_dispersion_prior`) gives both for this person's covariates; ``seed`` only
     matters for the Monte Carlo randomisation test beyond 16 pairs. ``build_up`` adds the same nights'
     analysis allowing for an effect that builds up over nights (:mod:`nightcramp.stats.carryover`)."""
     totals, adherence = pair_totals(nights, washout_nights)
     informative = totals.informative
+    nightly = nightly_dispersion(nights, washout_nights)
+    if prior is not None:
+        per_pair = float(informative.y_a.sum() + informative.y_b.sum()) / len(informative) \
+            if len(informative) else math.nan
+        phi0, nu0 = prior.phi0((per_pair, nightly)), prior.nu0
     fit = conditional_fit(totals)
     df_hat = fit.df if fit else 0.0
     phi_hat = fit.dispersion if fit and df_hat > 0 else math.nan
     dispersion, df = (phi_hat, float(df_hat)) if phi0 is None else shrunk_dispersion(phi_hat, df_hat,
                                                                                     phi0, nu0)
     log_rr = fit.log_rr if fit else math.nan
-    se = math.sqrt(dispersion / fit.information) if fit and df > 0 and dispersion > 0 else math.nan
+    se, quantile, p_value = quasi_t(log_rr, fit.information if fit else 0.0, dispersion, df)
     estimable = math.isfinite(se) and se > 0
-    quantile = float(special.stdtrit(df, 0.975)) if estimable else math.nan
     ci95 = (math.exp(log_rr - quantile * se), math.exp(log_rr + quantile * se)) if estimable else (
         math.nan, math.nan)
 
@@ -414,12 +558,13 @@ def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float |
         design="randomised", method="cpq" if phi0 is None else "cpq_eb", verdict=verdict,
         nights=round(n_a + n_b), cramps=cramps, nights_no_stretch=round(n_a), nights_stretch=round(n_b),
         rate_no_stretch=rate_a, rate_stretch=rate_b, rate_ratio=rr, ci95=ci95,
-        p_value=float(2 * special.stdtr(df, -abs(log_rr) / se)) if estimable else math.nan,
+        p_value=p_value,
         randomisation_p_value=rand_p, randomisation_allocations=allocations, randomisation_exact=exact,
         prob_benefit=below(1.0), prob_meaningful=below(MEANINGFUL_RATE_RATIO),
         cramps_avoided_per_month=30 * rate_a * (1 - rr),
         cramps_avoided_ci95=(30 * rate_a * (1 - ci95[1]), 30 * rate_a * (1 - ci95[0])),
-        log_rate_ratio=log_rr, se_log_rate_ratio=se, dispersion=dispersion, df=df,
+        log_rate_ratio=log_rr, se_log_rate_ratio=se, dispersion=dispersion,
+        nightly_dispersion=nightly, df=df,
         pairs_complete=len(totals), pairs_informative=len(informative), adherence=adherence,
         washout_nights=washout_nights,
         nights_needed=_nights_needed(verdict, nights, totals, washout_nights, dispersion, phi0),

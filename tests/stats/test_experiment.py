@@ -19,10 +19,15 @@ from statsmodels.genmod.generalized_linear_model import GLM
 from nightcramp.stats import experiment, power
 from nightcramp.stats.base import Nights, Verdict
 from nightcramp.stats.experiment import (
+    PRIOR_CHECK,
+    DispersionPrior,
     ExperimentError,
     analyse_experiment,
+    fit_dispersion_prior,
+    nightly_dispersion,
     plan_experiment,
     shrunk_dispersion,
+    trigamma_inverse,
 )
 
 START = date(2026, 3, 2)
@@ -287,6 +292,99 @@ def test_a_cohort_dispersion_shrinks_the_personal_one() -> None:
     assert shrunk.prob_meaningful == pytest.approx(
         t.cdf((math.log(0.8) - shrunk.log_rate_ratio) / shrunk.se_log_rate_ratio))
     assert shrunk_dispersion(math.nan, 0, 1.4, 20) == (1.4, 20)  # one pair: the cohort value alone
+
+
+def test_trigamma_inverse_inverts_the_trigamma_function() -> None:
+    for y in (0.01, 0.3, 1.0, 2.5, 10.0, 60.0, 1e4):
+        x = float(special.polygamma(1, y))
+        assert trigamma_inverse(x) == pytest.approx(y, rel=1e-6)
+    with pytest.raises(ExperimentError):
+        trigamma_inverse(0.0)
+
+
+def test_the_cohort_prior_is_smyths_moment_fit() -> None:
+    rng = np.random.default_rng(8)
+    d = rng.choice([4.0, 7.5, 11.0], size=40)
+    phi = 1.5 * rng.f(d, 12.0)
+    prior = fit_dispersion_prior(phi, d)
+    # by hand (Smyth 2004, section 6.2): e = log s^2 - digamma(d/2) + log(d/2); trigamma(nu0/2) is the
+    # variance of e less the mean trigamma(d/2); log s0^2 = mean(e) + digamma(nu0/2) - log(nu0/2)
+    e = np.log(phi) - special.digamma(d / 2) + np.log(d / 2)
+    target = np.var(e, ddof=1) - np.mean(special.polygamma(1, d / 2))
+    assert prior is not None and prior.experiments == 40 and prior.slopes == ()
+    assert float(special.polygamma(1, prior.nu0 / 2)) == pytest.approx(target, rel=1e-9)
+    assert math.log(prior.phi0()) == pytest.approx(np.mean(e) + special.digamma(prior.nu0 / 2)
+                                                   - math.log(prior.nu0 / 2), rel=1e-12)
+
+
+def test_the_cohort_prior_recovers_known_values() -> None:
+    rng = np.random.default_rng(3)
+    d = rng.choice([5.0, 11.0, 15.0], size=20_000)
+    prior = fit_dispersion_prior(1.7 * rng.f(d, 8.0), d, max_nu0=math.inf)
+    assert prior is not None
+    assert prior.phi0() == pytest.approx(1.7, rel=0.02) and prior.nu0 == pytest.approx(8.0, rel=0.1)
+    # dispersions that vary only as much as their own degrees of freedom allow: nu0 is infinite, capped
+    same = 1.3 * rng.chisquare(d) / d
+    capped, free = fit_dispersion_prior(same, d), fit_dispersion_prior(same, d, max_nu0=math.inf)
+    assert capped is not None and free is not None and free.nu0 == math.inf and capped.nu0 == 50
+    assert capped.phi0() == free.phi0() == pytest.approx(1.3, rel=0.01)
+    # with covariates: log phi0 follows the plane 0.5 log(size) + 0.8 log(nightly), and nu0 is found
+    size, nightly = rng.uniform(1, 20, size=20_000), rng.uniform(0.8, 3, size=20_000)
+    truth = 0.9 * size ** 0.5 * nightly ** 0.8
+    trend = fit_dispersion_prior(truth * rng.f(d, 20.0), d, np.column_stack([size, nightly]),
+                                 max_nu0=math.inf)
+    assert trend is not None and trend.slopes == pytest.approx((0.5, 0.8), abs=0.03)
+    assert trend.nu0 == pytest.approx(20, rel=0.25)
+    assert trend.phi0((4.0, 2.0)) == pytest.approx(0.9 * 2 * 2 ** 0.8, rel=0.03)
+    assert trend.phi0() == pytest.approx(math.exp(trend.log_phi0))
+
+
+def test_the_cohort_prior_needs_enough_usable_experiments() -> None:
+    d = np.full(25, 5.0)
+    phi = np.linspace(0.5, 3.0, 25)
+    assert fit_dispersion_prior(phi[:19], d[:19]) is None
+    phi[:6] = [nan, 0.0, -1.0, math.inf, 1.0, 1.0]
+    d[4:6] = [0.0, nan]
+    assert fit_dispersion_prior(phi, d) is None  # 25 - 6 unusable = 19, fewer than 20
+    lower = fit_dispersion_prior(phi, d, min_experiments=19)
+    assert lower is not None and lower.experiments == 19
+    with pytest.raises(ExperimentError):
+        fit_dispersion_prior(phi, d[:-1])
+
+
+def test_a_person_whose_nights_vary_more_than_the_cohorts_does_not_borrow() -> None:
+    # phi_hat / phi0 ~ F(d, nu0) under the prior: inside the upper 10% tail the prior is not used
+    limit = float(stats.f(5, 20).isf(PRIOR_CHECK)) * 1.2
+    shrunk = ((20 * 1.2 + 5 * limit * 0.99) / 25, 25)
+    assert shrunk_dispersion(limit * 0.99, 5, 1.2, 20) == pytest.approx(shrunk)
+    assert shrunk_dispersion(limit * 1.01, 5, 1.2, 20) == (limit * 1.01, 5)
+
+
+def test_the_nightly_dispersion_is_pearsons_within_periods() -> None:
+    chi2, df = 0.0, 0
+    for period in COUNTS:
+        y = np.array([c for c in period if not math.isnan(c)])
+        if y.sum() > 0:
+            chi2 += float(np.sum((y - y.mean()) ** 2 / y.mean()))
+            df += len(y) - 1
+    result = analyse_experiment(experiment_nights(ARMS, COUNTS))
+    assert nightly_dispersion(experiment_nights(ARMS, COUNTS)) == pytest.approx(chi2 / df)
+    assert result.nightly_dispersion == pytest.approx(chi2 / df)
+    assert result.prior_covariates == pytest.approx((result.cramps / result.pairs_informative, chi2 / df))
+
+
+def test_a_fitted_prior_is_read_at_the_persons_covariates() -> None:
+    nights = experiment_nights(ARMS, COUNTS)
+    alone = analyse_experiment(nights)
+    prior = DispersionPrior(log_phi0=math.log(1.1), slopes=(0.3, 0.5), centres=(1.0, 0.0), nu0=15.0,
+                            experiments=200)
+    per_pair, nightly = alone.prior_covariates
+    phi0 = 1.1 * math.exp(0.3 * (math.log(per_pair) - 1.0) + 0.5 * math.log(nightly))
+    assert prior.phi0(alone.prior_covariates) == pytest.approx(phi0)
+    with_prior = analyse_experiment(nights, prior=prior)
+    by_hand = analyse_experiment(nights, phi0=phi0, nu0=15.0)
+    assert with_prior.method == "cpq_eb" and with_prior.as_dict() == by_hand.as_dict()
+    assert with_prior.dispersion == pytest.approx(shrunk_dispersion(alone.dispersion, alone.df, phi0, 15)[0])
 
 
 def test_unlogged_nights_are_never_counted_as_nights_without_cramps() -> None:
