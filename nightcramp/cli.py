@@ -295,23 +295,55 @@ def screen(answers_file) -> None:  # type: ignore[no-untyped-def]
               help="Where the diary was kept, for the seasons.")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object per file, one per line (docs/analysis.md).")
-def analyze(files: tuple[Path, ...], hemisphere: Hemisphere, as_json: bool) -> None:
+@click.option("--cohort-prior", is_flag=True,
+              help="For a study: each randomised experiment borrows the dispersion of the other files' "
+                   "experiments (CPQ-EB; needs 20 other files with one).")
+def analyze(files: tuple[Path, ...], hemisphere: Hemisphere, as_json: bool, cohort_prior: bool) -> None:
     """Analyse nights.csv files: stretching, seasons, factors and trend (docs/analysis.md).
 
     Needs no account and no database. A file that cannot be read or checked is reported on stderr as
-    FILE:LINE: column: reason; the other files are still analysed, and the exit code is then 2.
+    FILE:LINE: column: reason; the other files are still analysed, and the exit code is then 2. With
+    --cohort-prior every file is read first, and the results follow once all have been.
     """
     import json
 
     setup_django(migrate=False)  # csvio imports the diary models; nothing here touches the database
-    from nightcramp.stats.summary import analyse, describe, nights_from_rows
+    from nightcramp.stats.base import Nights
+    from nightcramp.stats.experiment import MIN_PRIOR_EXPERIMENTS
+    from nightcramp.stats.summary import (
+        analyse,
+        cohort_priors,
+        describe,
+        experiment_dispersion,
+        nights_from_rows,
+    )
+
+    def read(path: Path) -> tuple[Nights | None, list[str]]:
+        rows, problems = _night_rows(path)
+        if rows is None:
+            return None, [str(p) for p in problems]
+        try:
+            nights = nights_from_rows(rows, hemisphere)
+            if cohort_prior:
+                experiment_dispersion(nights)  # a plan that contradicts itself shows here, not later
+        except ValueError as exc:  # a night twice, or a plan that contradicts itself
+            return None, [f"{path}: cannot be analysed: {exc}"]
+        return nights, []
 
     failed = False
-    for path in files:
-        rows, problems = _night_rows(path)
-        if rows is not None:
+    if cohort_prior:
+        diaries = [read(path) for path in files]
+        dispersions = [experiment_dispersion(n) if n is not None else None for n, _ in diaries]
+        priors = cohort_priors(dispersions)
+        with_experiment = sum(d is not None for d in dispersions)
+        if with_experiment and not any(priors):
+            click.echo(f"--cohort-prior: {with_experiment} of the files hold a randomised experiment; each "
+                       f"needs {MIN_PRIOR_EXPERIMENTS} others to borrow from, so none did", err=True)
+    for index, path in enumerate(files):
+        nights, problems = diaries[index] if cohort_prior else read(path)
+        if nights is not None:
             try:
-                summary = analyse(nights_from_rows(rows, hemisphere), file=str(path))
+                summary = analyse(nights, file=str(path), prior=priors[index] if cohort_prior else None)
             except ValueError as exc:  # e.g. an experiment plan that contradicts itself
                 problems = [f"{path}: cannot be analysed: {exc}"]
             else:

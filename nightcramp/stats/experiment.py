@@ -185,7 +185,7 @@ class StretchingResult(Result):
     """
 
     design: str
-    method: str  # "cpq" or "cpq_eb" (dispersion shrunk towards a cohort value)
+    method: str  # "cpq", or "cpq_eb" when the dispersion was shrunk towards a cohort value
     verdict: Verdict
     nights: int  # logged nights analysed: complete pairs, washout nights left out
     cramps: int  # cramps on those nights
@@ -555,7 +555,7 @@ def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float |
     rand_p, allocations, exact = randomisation_p_value(totals, seed)
     verdict = _verdict(len(totals), cramps, ci95)
     return StretchingResult(
-        design="randomised", method="cpq" if phi0 is None else "cpq_eb", verdict=verdict,
+        design="randomised", method="cpq_eb" if phi0 is not None and df > df_hat else "cpq", verdict=verdict,
         nights=round(n_a + n_b), cramps=cramps, nights_no_stretch=round(n_a), nights_stretch=round(n_b),
         rate_no_stretch=rate_a, rate_stretch=rate_b, rate_ratio=rr, ci95=ci95,
         p_value=p_value,

@@ -14,10 +14,17 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from nightcramp.stats import observational
 from nightcramp.stats.base import Hemisphere, Nights
 from nightcramp.stats.experiment import TARGET_RATE_RATIO as EXPERIMENT_TARGET_RATE_RATIO
-from nightcramp.stats.experiment import analyse_experiment, pair_totals
+from nightcramp.stats.experiment import (
+    DispersionPrior,
+    analyse_experiment,
+    fit_dispersion_prior,
+    pair_totals,
+)
 from nightcramp.stats.factors import analyse_factors
 from nightcramp.stats.observational import analyse_observational
 from nightcramp.stats.seasonality import analyse_seasonality
@@ -40,8 +47,10 @@ def nights_from_rows(rows: Sequence[Mapping[str, Any]], hemisphere: Hemisphere =
     return Nights.from_rows(rows, hemisphere=hemisphere, factor_names=FACTORS)
 
 
-def analyse(nights: Nights, *, file: str | None = None) -> dict[str, Any]:
-    """The documented summary object of one diary (docs/analysis.md, key by key)."""
+def analyse(nights: Nights, *, file: str | None = None,
+            prior: DispersionPrior | None = None) -> dict[str, Any]:
+    """The documented summary object of one diary (docs/analysis.md, key by key). ``prior``: a cohort
+    dispersion for a randomised experiment (:func:`cohort_priors`)."""
     logged = nights.logged
     return {
         "file": file,
@@ -50,7 +59,7 @@ def analyse(nights: Nights, *, file: str | None = None) -> dict[str, Any]:
         "last_night": nights.dates[-1].isoformat() if nights.dates else None,
         "nights": int(logged.sum()),
         "cramps": int(nights.cramps[logged].sum()),
-        "stretching": stretching(nights),
+        "stretching": stretching(nights, prior),
         "seasonality": seasonality(nights),
         "factors": factors(nights),
         "trend": trend(nights),
@@ -64,9 +73,35 @@ def is_randomised(nights: Nights) -> bool:
     return len(totals) > 0
 
 
-def stretching(nights: Nights) -> dict[str, Any]:
+Dispersion = tuple[float, float, tuple[float, float]]  # φ̂, its df, the prior covariates
+
+
+def experiment_dispersion(nights: Nights) -> Dispersion | None:
+    """What a randomised experiment gives a cohort prior: its own dispersion, that dispersion's degrees
+    of freedom and its covariates (None without an experiment)."""
+    if not is_randomised(nights):
+        return None
+    r = analyse_experiment(nights, build_up=False)
+    return r.dispersion, r.df, r.prior_covariates
+
+
+def cohort_priors(dispersions: Sequence[Dispersion | None]) -> list[DispersionPrior | None]:
+    """For each diary, the dispersion prior fitted to every *other* diary's experiment (leave one out, so
+    that nobody's own pairs count twice); None where fewer than 20 others have one."""
+    rows = [(i, d) for i, d in enumerate(dispersions) if d is not None]
+    priors: list[DispersionPrior | None] = []
+    for index in range(len(dispersions)):
+        others = [d for i, d in rows if i != index]
+        priors.append(fit_dispersion_prior([d[0] for d in others], [d[1] for d in others],
+                                           np.array([d[2] for d in others], dtype=float).reshape(-1, 2))
+                      if others else None)
+    return priors
+
+
+def stretching(nights: Nights, prior: DispersionPrior | None = None) -> dict[str, Any]:
     if is_randomised(nights):
-        r = analyse_experiment(nights).as_dict()
+        result = analyse_experiment(nights, prior=prior)
+        r = result.as_dict()
         return {
             "design": "randomised", "label": None, "verdict": r["verdict"], "reason": None,
             "rate_ratio": r["rate_ratio"], "ci95": interval(r["ci95"]), "p_value": r["p_value"],
@@ -75,6 +110,10 @@ def stretching(nights: Nights) -> dict[str, Any]:
             "nights_needed": r["nights_needed"], "target_rate_ratio": EXPERIMENT_TARGET_RATE_RATIO,
             "nights_analysed": r["nights"], "pairs_complete": r["pairs_complete"],
             "adherence": r["adherence"], "build_up": build_up(r["build_up"]),
+            "cohort_prior": None if prior is None else {
+                "phi0": prior.phi0(result.prior_covariates), "nu0": _finite(prior.nu0),
+                "experiments": prior.experiments, "borrowed": result.method == "cpq_eb",
+                "dispersion": _finite(result.dispersion)},
         }
     o = analyse_observational(nights).as_dict()
     return {
@@ -84,7 +123,12 @@ def stretching(nights: Nights) -> dict[str, Any]:
         "cramps_avoided_per_month": o["cramps_avoided_per_month"],
         "nights_needed": o["nights_needed"], "target_rate_ratio": observational.TARGET_RATE_RATIO,
         "nights_analysed": o["nights"], "pairs_complete": None, "adherence": None, "build_up": None,
+        "cohort_prior": None,
     }
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
 
 
 def build_up(b: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from nightcramp.stats.summary import analyse, nights_from_rows
+from nightcramp.stats.experiment import fit_dispersion_prior
+from nightcramp.stats.summary import analyse, cohort_priors, experiment_dispersion, nights_from_rows
 from tests.stats.test_summary import observational_rows, randomised_rows
 
 COMMAND = Path(sys.executable).parent / "nightcramp"
@@ -174,3 +175,43 @@ def test_two_hundred_files_in_one_call(tmp_path: Path) -> None:
     printed = [json.loads(line) for line in lines]
     assert [p["file"] for p in printed] == paths
     assert all(p["nights"] > 25 and len(p["factors"]) == 9 for p in printed)
+
+
+def test_a_study_borrows_each_experiments_dispersion_from_the_other_files(tmp_path: Path) -> None:
+    diaries = [randomised_rows(seed=s, rr=0.7, rate=1.5) for s in range(24)] + [observational_rows(days=60)]
+    paths = [write(tmp_path / f"p{i:02d}.csv", rows) for i, rows in enumerate(diaries)]
+    done = run(tmp_path, *map(str, paths), "--json", "--cohort-prior")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    printed = [json.loads(line) for line in done.stdout.splitlines()]
+    nights = [nights_from_rows(rows) for rows in diaries]
+    dispersions = [experiment_dispersion(n) for n in nights]
+    priors = cohort_priors(dispersions)
+    for i, (line, night) in enumerate(zip(printed, nights, strict=True)):
+        same(line, analyse(night, file=str(paths[i]), prior=priors[i]))
+    # leave one out: the first diary's prior is fitted to the 23 other experiments, not to its own
+    others = [d for d in dispersions[1:] if d is not None]
+    assert len(others) == 23
+    by_hand = fit_dispersion_prior([d[0] for d in others], [d[1] for d in others], [d[2] for d in others])
+    assert by_hand is not None and priors[0] == by_hand
+    first = printed[0]["stretching"]["cohort_prior"]
+    assert first["experiments"] == 23 and first["phi0"] == pytest.approx(by_hand.phi0(dispersions[0][2]))
+    assert printed[-1]["stretching"]["design"] == "observational"
+    assert printed[-1]["stretching"]["cohort_prior"] is None
+    borrowed = [i for i, p in enumerate(printed[:-1]) if p["stretching"]["cohort_prior"]["borrowed"]]
+    assert borrowed, "some of 24 similar experiments borrow"
+    for i in borrowed:  # the dispersion is the weighted mean of the prior's and the person's own
+        prior, (phi_hat, df, covariates) = printed[i]["stretching"]["cohort_prior"], dispersions[i]
+        shrunk = (prior["nu0"] * prior["phi0"] + df * phi_hat) / (prior["nu0"] + df)
+        assert prior["dispersion"] == pytest.approx(shrunk) and prior["phi0"] == pytest.approx(
+            priors[i].phi0(covariates))
+    plain = json.loads(run(tmp_path, str(paths[0]), "--json").stdout)
+    assert plain["stretching"]["cohort_prior"] is None
+
+
+def test_a_cohort_prior_needs_twenty_other_experiments(tmp_path: Path) -> None:
+    paths = [str(write(tmp_path / f"p{i}.csv", randomised_rows(seed=i))) for i in range(5)]
+    done = run(tmp_path, *paths, "--json", "--cohort-prior")
+    assert done.returncode == 0
+    assert done.stderr.strip() == ("--cohort-prior: 5 of the files hold a randomised experiment; each needs "
+                                   "20 others to borrow from, so none did")
+    assert all(json.loads(line)["stretching"]["cohort_prior"] is None for line in done.stdout.splitlines())

@@ -23,7 +23,8 @@ TOP = {"file", "hemisphere", "first_night", "last_night", "nights", "cramps", "s
        "factors", "trend"}
 STRETCHING = {"design", "label", "verdict", "reason", "rate_ratio", "ci95", "p_value",
               "randomisation_p_value", "prob_benefit", "cramps_avoided_per_month", "nights_needed",
-              "target_rate_ratio", "nights_analysed", "pairs_complete", "adherence", "build_up"}
+              "target_rate_ratio", "nights_analysed", "pairs_complete", "adherence", "build_up",
+              "cohort_prior"}
 BUILD_UP = {"rate_ratio", "ci95", "p_value", "prob_benefit", "build_up_nights"}
 SEASONALITY = {"verdict", "reason", "p_value", "peak_month", "peak_month_ci95", "peak_to_trough",
                "peak_to_trough_ci95", "population_peak_month", "population_peak_to_trough"}
