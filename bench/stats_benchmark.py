@@ -7,7 +7,8 @@ methods trackers use (statistics.md section 8).
 Every simulated diary is a :class:`nightcramp.stats.base.Nights` and is analysed by the app's own code:
 ``analyse_experiment`` (CPQ, its randomisation test and, as its ``build_up``, the build-up model of
 ``analyse_carry_over``) for the randomised experiment (block A), with the schedule from
-``plan_experiment(...).as_rows()``; ``analyse_observational`` for before/after
+``plan_experiment(...).as_rows()``, and CPQ-EB from each replicate's CPQ fit with a cohort of the same cell
+or of all block-A cells (:func:`add_cohort_rows`); ``analyse_observational`` for before/after
 (block B); ``analyse_seasonality`` (block C); ``analyse_factors`` (block D). The same diaries (common
 random numbers) go to
 
@@ -70,6 +71,7 @@ if str(ROOT) not in sys.path:
 
 from nightcramp.stats.base import Nights  # noqa: E402
 from nightcramp.stats.experiment import (  # noqa: E402
+    DispersionPrior,
     analyse_experiment,
     fit_dispersion_prior,
     plan_experiment,
@@ -579,7 +581,7 @@ def add_cohort_rows(cells: list[Cell],
     return mixed.as_dict() if mixed else None
 
 
-def _eb_row(parts: Array, prior: Any) -> tuple[float, float, float, float]:
+def _eb_row(parts: Array, prior: DispersionPrior | None) -> tuple[float, float, float, float]:
     log_rr, information, dispersion, df = (float(v) for v in parts[:4])
     if prior is None:
         return math.nan, log_rr, math.nan, math.nan
