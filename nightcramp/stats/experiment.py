@@ -463,10 +463,10 @@ def fit_dispersion_prior(dispersions: FloatArray | list[float], dfs: FloatArray 
     degrees of freedom are skipped; None with fewer than ``min_experiments`` left."""
     phi = np.asarray(dispersions, dtype=float)
     d = np.asarray(dfs, dtype=float)
-    z = np.zeros((len(phi), 0)) if covariates is None else np.asarray(covariates, dtype=float).reshape(
-        len(phi), -1)
-    if phi.shape != d.shape:
-        raise ExperimentError("dispersions and dfs must have the same length")
+    z = np.zeros((len(phi), 0)) if covariates is None else np.asarray(covariates, dtype=float)
+    z = z[:, None] if z.ndim == 1 else z
+    if not (phi.ndim == d.ndim == 1 and len(phi) == len(d) == len(z) and z.ndim == 2):
+        raise ExperimentError("dispersions, dfs and covariates need one entry (row) per experiment")
     use = np.isfinite(phi) & (phi > 0) & np.isfinite(d) & (d > 0)
     q = z.shape[1]
     if int(use.sum()) < max(min_experiments, q + 3):

@@ -350,6 +350,9 @@ def test_the_cohort_prior_needs_enough_usable_experiments() -> None:
     assert lower is not None and lower.experiments == 19
     with pytest.raises(ExperimentError):
         fit_dispersion_prior(phi, d[:-1])
+    with pytest.raises(ExperimentError):
+        fit_dispersion_prior(phi, d, np.ones((24, 2)))
+    assert fit_dispersion_prior([], [], np.zeros((0, 2))) is None  # nobody else: no prior
 
 
 def test_a_person_whose_nights_vary_more_than_the_cohorts_does_not_borrow() -> None:
