@@ -311,6 +311,7 @@ def analyze(files: tuple[Path, ...], hemisphere: Hemisphere, as_json: bool, coho
     from nightcramp.stats.base import Nights
     from nightcramp.stats.experiment import MIN_PRIOR_EXPERIMENTS
     from nightcramp.stats.summary import (
+        Dispersion,
         analyse,
         cohort_priors,
         describe,
@@ -318,29 +319,27 @@ def analyze(files: tuple[Path, ...], hemisphere: Hemisphere, as_json: bool, coho
         nights_from_rows,
     )
 
-    def read(path: Path) -> tuple[Nights | None, list[str]]:
+    def read(path: Path) -> tuple[Nights | None, Dispersion | None, list[str]]:
+        """The file's nights, with --cohort-prior what its experiment gives the others, or its problems."""
         rows, problems = _night_rows(path)
         if rows is None:
-            return None, [str(p) for p in problems]
+            return None, None, problems
         try:
             nights = nights_from_rows(rows, hemisphere)
-            if cohort_prior:
-                experiment_dispersion(nights)  # a plan that contradicts itself shows here, not later
+            return nights, experiment_dispersion(nights) if cohort_prior else None, []
         except ValueError as exc:  # a night twice, or a plan that contradicts itself
-            return None, [f"{path}: cannot be analysed: {exc}"]
-        return nights, []
+            return None, None, [f"{path}: cannot be analysed: {exc}"]
 
     failed = False
     if cohort_prior:
         diaries = [read(path) for path in files]
-        dispersions = [experiment_dispersion(n) if n is not None else None for n, _ in diaries]
-        priors = cohort_priors(dispersions)
-        with_experiment = sum(d is not None for d in dispersions)
+        priors = cohort_priors([dispersion for _, dispersion, _ in diaries])
+        with_experiment = sum(dispersion is not None for _, dispersion, _ in diaries)
         if with_experiment and not any(priors):
             click.echo(f"--cohort-prior: {with_experiment} of the files hold a randomised experiment; each "
                        f"needs {MIN_PRIOR_EXPERIMENTS} others to borrow from, so none did", err=True)
     for index, path in enumerate(files):
-        nights, problems = diaries[index] if cohort_prior else read(path)
+        nights, _, problems = diaries[index] if cohort_prior else read(path)
         if nights is not None:
             try:
                 summary = analyse(nights, file=str(path), prior=priors[index] if cohort_prior else None)
