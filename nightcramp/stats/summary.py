@@ -216,6 +216,12 @@ def _describe_stretching(s: Mapping[str, Any]) -> str:
     randomised = s["design"] == "randomised"
     how = (f"randomised experiment, {_plural(s['pairs_complete'], 'complete pair')} of periods" if randomised
            else "ordinary nights, not a randomised experiment: suggestive at best")
+    prior = s.get("cohort_prior")
+    if prior and prior["borrowed"]:
+        how += f", its spread checked against {_plural(prior['experiments'], 'other experiment')}"
+    elif prior:
+        how += (f", which varies more than {_plural(prior['experiments'], 'other experiment')} and so is "
+                "judged on its own")
     verdict = s["verdict"]
     if verdict == "not_enough_data":
         more = s["nights_needed"]

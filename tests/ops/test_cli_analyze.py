@@ -206,6 +206,15 @@ def test_a_study_borrows_each_experiments_dispersion_from_the_other_files(tmp_pa
             priors[i].phi0(covariates))
     plain = json.loads(run(tmp_path, str(paths[0]), "--json").stdout)
     assert plain["stretching"]["cohort_prior"] is None
+    # in words, the reading says that the experiment was compared with the others
+    text = run(tmp_path, *map(str, paths), "--cohort-prior").stdout
+    starts = [text.index(f"{path}: ") for path in paths]
+    readings = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    for i, reading in enumerate(readings[:-1]):
+        said = ("its spread checked against 23 other experiments" if i in borrowed else
+                "which varies more than 23 other experiments and so is judged on its own")
+        assert said in " ".join(reading.split())
+    assert "other experiment" not in readings[-1]
 
 
 def test_a_cohort_prior_needs_twenty_other_experiments(tmp_path: Path) -> None:
