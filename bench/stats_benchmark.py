@@ -305,10 +305,17 @@ def _weighted(d: Array, resid: Array, mu: Array, cov: Covariance) -> tuple[Array
 
 
 def oracle_fit(y: Array, X: Array, offset: Array, cov: Covariance,
-               iterations: int = 30, strict: bool = False) -> tuple[Array, Array] | None:
-    """Solve D' V^-1 (y - mu) = 0 by Fisher scoring, V = diag(mu) + (mu mu') * C. Returns (theta, cov);
-    with ``strict``, None unless the scoring converged (an estimate that runs off towards infinity, as
-    when a column is non-zero only on nights without cramps, has no finite solution)."""
+               iterations: int = 30) -> tuple[Array, Array] | None:
+    """Solve D' V^-1 (y - mu) = 0 by Fisher scoring, V = diag(mu) + (mu mu') * C. Returns (theta, cov)."""
+    fit = oracle_scoring(y, X, offset, cov, iterations)
+    return None if fit is None else fit[:2]
+
+
+def oracle_scoring(y: Array, X: Array, offset: Array, cov: Covariance,
+                   iterations: int = 30) -> tuple[Array, Array, bool] | None:
+    """:func:`oracle_fit` with whether the scoring converged: an estimate that runs off towards
+    infinity, as when a column is non-zero only on nights without cramps, has no finite solution and
+    stops at whatever the last of ``iterations`` steps reached."""
     if y.sum() <= 0:
         return None
     theta = np.zeros(X.shape[1])
@@ -330,11 +337,9 @@ def oracle_fit(y: Array, X: Array, offset: Array, cov: Covariance,
         if np.max(np.abs(step)) < 1e-7:
             converged = True
             break
-    if strict and not converged:
-        return None
     if inv is None or not (np.all(np.isfinite(theta)) and np.all(np.isfinite(inv))) or abs(theta[1]) > 10:
         return None
-    return theta, inv
+    return theta, inv, converged
 
 
 def wald_one(fit: tuple[Array, Array] | None, j: int = 1) -> tuple[float, float, float, float]:
@@ -815,19 +820,16 @@ def _oracle_factor_p(y: Array, X: Array, cov: Covariance, tests: int) -> Array:
     p = np.ones(tests)
     keep = np.ones(X.shape[1], dtype=bool)
     for _ in range(tests):
-        fit = oracle_fit(y, X[:, keep], np.zeros(len(y)), cov, iterations=100, strict=True)
-        if fit is not None:
-            theta, inv = fit
-            index = np.flatnonzero(keep)
-            factor = (index >= 1) & (index <= tests)
-            p[index[factor] - 1] = 2 * special.ndtr(-np.abs(theta[factor]) / np.sqrt(np.diag(inv)[factor]))
-            return p
-        loose = oracle_fit(y, X[:, keep], np.zeros(len(y)), cov, iterations=100)
-        if loose is None:
+        fit = oracle_scoring(y, X[:, keep], np.zeros(len(y)), cov, iterations=100)
+        if fit is None:
             return np.ones(tests)
+        theta, inv, converged = fit
         index = np.flatnonzero(keep)
         factor = (index >= 1) & (index <= tests)
-        keep[index[factor][np.argmax(np.abs(loose[0][factor]))]] = False  # the one running away
+        if converged:
+            p[index[factor] - 1] = 2 * special.ndtr(-np.abs(theta[factor]) / np.sqrt(np.diag(inv)[factor]))
+            return p
+        keep[index[factor][np.argmax(np.abs(theta[factor]))]] = False  # the one running away
     return p
 
 

@@ -218,10 +218,12 @@ class StretchingResult(Result):
 
     @property
     def prior_covariates(self) -> tuple[float, float]:
-        """What a cohort prior is matched on (:data:`PRIOR_COVARIATES`): cramps per informative pair and
-        the nightly dispersion."""
-        per_pair = self.cramps / self.pairs_informative if self.pairs_informative else math.nan
-        return per_pair, self.nightly_dispersion
+        """What a cohort prior is matched on: cramps per informative pair and the nightly dispersion."""
+        return _per_pair(self.cramps, self.pairs_informative), self.nightly_dispersion
+
+
+def _per_pair(cramps: float, pairs: int) -> float:
+    return cramps / pairs if pairs else math.nan
 
 
 @dataclass(frozen=True)
@@ -414,7 +416,6 @@ def shrunk_dispersion(phi_hat: float, df_hat: float, phi0: float, nu0: float) ->
 
 
 PRIOR_CHECK = 0.10  # a person whose dispersion is in the prior's upper 10% tail does not borrow from it
-PRIOR_COVARIATES = ("cramps_per_pair", "nightly_dispersion")
 MIN_PRIOR_EXPERIMENTS = 20  # fewer others' dispersions say too little about how much they vary
 MAX_PRIOR_DF = 50.0  # a cohort value never counts for more than this many pairs' degrees of freedom
 
@@ -428,9 +429,10 @@ class DispersionPrior(Result):
 
     The dispersions φ̂_i, with d_i degrees of freedom, are taken as φ0_i times a scaled F(d_i, ν0)
     variable (Smyth 2004), where log φ0_i = ``log_phi0`` + Σ_k ``slopes``_k · (log z_ik − ``centres``_k)
-    follows the person's covariates z_i (limma's "trend"; in the app :data:`PRIOR_COVARIATES`: cramps per
-    informative pair, since a bad week adds more to the variance of a pair with many cramps, and the
-    dispersion of single nights within periods, which has many degrees of freedom of its own). ``nu0``
+    follows the person's covariates z_i (limma's "trend"; in the app
+    :attr:`StretchingResult.prior_covariates`: cramps per informative pair, since a bad week adds more
+    to the variance of a pair with many cramps, and the dispersion of single nights within periods,
+    which has many degrees of freedom of its own). ``nu0``
     is the degrees of freedom the prior is worth: large when people like this one agree beyond what
     their own few pairs let them vary, small when they differ. ``experiments`` is how many dispersions
     it was fitted to."""
@@ -445,8 +447,13 @@ class DispersionPrior(Result):
         """The prior dispersion of a person with these covariates (the cohort's centre without)."""
         if not self.slopes or covariates is None:
             return math.exp(self.log_phi0)
-        z = np.log(np.maximum(np.nan_to_num(np.asarray(covariates, dtype=float), nan=0.0), COVARIATE_FLOOR))
+        z = _log_covariates(np.asarray(covariates, dtype=float))
         return math.exp(self.log_phi0 + float(np.dot(self.slopes, z - np.asarray(self.centres))))
+
+
+def _log_covariates(values: FloatArray) -> FloatArray:
+    """Covariates on the log scale, unknown or tiny values read as :data:`COVARIATE_FLOOR`."""
+    return np.log(np.maximum(np.nan_to_num(values, nan=0.0), COVARIATE_FLOOR))
 
 
 def fit_dispersion_prior(dispersions: FloatArray | list[float], dfs: FloatArray | list[float],
@@ -472,7 +479,7 @@ def fit_dispersion_prior(dispersions: FloatArray | list[float], dfs: FloatArray 
     if int(use.sum()) < max(min_experiments, q + 3):
         return None
     phi, d = phi[use], d[use]
-    x = np.log(np.maximum(np.nan_to_num(z[use], nan=0.0), COVARIATE_FLOOR))
+    x = _log_covariates(z[use])
     e = np.log(phi) - special.digamma(d / 2) + np.log(d / 2)
     centres = x.mean(axis=0)
     design = np.column_stack([np.ones(len(e)), x - centres])
@@ -530,8 +537,7 @@ def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float |
     informative = totals.informative
     nightly = nightly_dispersion(nights, washout_nights)
     if prior is not None:
-        per_pair = float(informative.y_a.sum() + informative.y_b.sum()) / len(informative) \
-            if len(informative) else math.nan
+        per_pair = _per_pair(float(informative.y_a.sum() + informative.y_b.sum()), len(informative))
         phi0, nu0 = prior.phi0((per_pair, nightly)), prior.nu0
     fit = conditional_fit(totals)
     df_hat = fit.df if fit else 0.0
