@@ -39,7 +39,8 @@ def test_the_exposure_follows_its_recursion_in_closed_form() -> None:
 def test_with_no_build_up_allowed_it_is_the_plain_analysis(washout: int) -> None:
     nights = experiment_nights(ARMS, COUNTS)
     plain = analyse_experiment(nights, washout_nights=washout)
-    only_r0 = analyse_carry_over(nights, washout_nights=washout, points=1)
+    only_r0 = analyse_carry_over(nights, washout_nights=washout, points=1,
+                                 pair_spread=(plain.pair_total_dispersion, plain.pairs_complete))
     assert only_r0.rate_ratio == pytest.approx(plain.rate_ratio, rel=1e-10)
     assert only_r0.ci95 == pytest.approx(plain.ci95, rel=1e-9)
     assert only_r0.p_value == pytest.approx(plain.p_value, rel=1e-9)

@@ -25,6 +25,8 @@ from nightcramp.stats.experiment import (
     analyse_experiment,
     fit_dispersion_prior,
     nightly_dispersion,
+    pair_total_dispersion,
+    pair_totals,
     plan_experiment,
     shrunk_dispersion,
     trigamma_inverse,
@@ -176,10 +178,18 @@ def test_estimate_and_standard_error_match_a_poisson_glm_with_pair_effects() -> 
     residual_sq = binomial.bse[0] ** 2 * information ** 2  # HC0: Σ r_j² / I²
     assert residual_sq == pytest.approx(np.sum((stretch - s * pi) ** 2), rel=1e-8)
     cr2 = np.sum((stretch - s * pi) ** 2 / (1 - leverage)) / information
-    assert result.dispersion == pytest.approx(cr2, rel=1e-8)
-    assert result.se_log_rate_ratio == pytest.approx(math.sqrt(cr2 / information), rel=1e-8)
-    df = information ** 2 / np.sum(v ** 2) * 5 / 6
-    assert result.df == pytest.approx(df, rel=1e-10) and 4 < result.df < 5
+    assert result.within_pair_dispersion == pytest.approx(cr2, rel=1e-8)
+    df_within = information ** 2 / np.sum(v ** 2) * 5 / 6
+    assert 4 < df_within < 5
+    # pooled with the successive differences of the six pairs' rates, on 2·5²/14 degrees of freedom
+    total, nights = y.reshape(6, 2).sum(axis=1), n.reshape(6, 2).sum(axis=1)
+    rate = total.sum() / nights.sum()
+    spread = np.mean(np.diff(total / nights) ** 2 / (rate * (1 / nights[1:] + 1 / nights[:-1])))
+    assert result.pair_total_dispersion == pytest.approx(spread, rel=1e-10)
+    df = df_within + 50 / 14
+    pooled = (df_within * cr2 + 50 / 14 * spread) / df
+    assert result.dispersion == pytest.approx(pooled, rel=1e-8) and result.df == pytest.approx(df, rel=1e-10)
+    assert result.se_log_rate_ratio == pytest.approx(math.sqrt(pooled / information), rel=1e-8)
     low, high = np.exp(result.log_rate_ratio + np.array([-1, 1]) * stats.t.ppf(0.975, df)
                        * result.se_log_rate_ratio)
     assert result.ci95 == pytest.approx((low, high), rel=1e-8)
@@ -205,8 +215,13 @@ def test_with_equal_nights_the_estimate_is_the_logit_of_the_pooled_share() -> No
     phi = np.sum((y_b - s * pi) ** 2 / (1 - v / v.sum())) / v.sum()
     assert result.log_rate_ratio == pytest.approx(special.logit(pi), rel=1e-10)
     assert result.rate_ratio == pytest.approx(pi / (1 - pi), rel=1e-10)
-    assert result.dispersion == pytest.approx(phi, rel=1e-10)
-    assert result.se_log_rate_ratio == pytest.approx(math.sqrt(phi / (s.sum() * pi * (1 - pi))), rel=1e-10)
+    assert result.within_pair_dispersion == pytest.approx(phi, rel=1e-10)
+    # equal nights: the pair-total dispersion is the mean squared difference of neighbouring totals over 2S̄
+    spread = np.mean(np.diff(s) ** 2) / (2 * s.mean())
+    df_within = v.sum() ** 2 / np.sum(v ** 2) * 5 / 6
+    pooled = (df_within * phi + 50 / 14 * spread) / (df_within + 50 / 14)
+    assert result.dispersion == pytest.approx(pooled, rel=1e-10)
+    assert result.se_log_rate_ratio == pytest.approx(math.sqrt(pooled / (s.sum() * pi * (1 - pi))), rel=1e-10)
     assert result.rate_stretch == pytest.approx(y_b.sum() / 42)
     assert result.cramps_avoided_per_month == pytest.approx(30 * result.rate_no_stretch * (1 - pi / (1 - pi)))
 
@@ -221,9 +236,10 @@ def test_a_bad_period_in_a_big_pair_widens_the_interval_by_its_weight() -> None:
     result = analyse_experiment(experiment_nights(arms, quiet * 5 + bad))
     fit = experiment.conditional_fit(experiment.pair_totals(experiment_nights(arms, quiet * 5 + bad))[0])
     assert fit is not None
-    assert result.dispersion == pytest.approx(fit.dispersion)
+    assert result.within_pair_dispersion == pytest.approx(fit.dispersion)
     assert fit.dispersion > 3 * fit.pearson / 5  # 3.3 against 0.86
-    assert result.df < 2  # the big pair holds most of the information: few effective degrees of freedom
+    assert fit.df < 2  # the big pair holds most of the information: few effective degrees of freedom
+    assert result.dispersion > fit.dispersion  # the bad week shows in the pairs' totals too
 
     # When every pair weighs the same the two dispersions agree, and the t has J − 1 degrees of freedom.
     balanced = [[2, 0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0, 0]], [[1, 0, 0, 0, 0, 0, 0], [1, 1, 0, 0, 0, 0, 0]]
@@ -231,7 +247,8 @@ def test_a_bad_period_in_a_big_pair_widens_the_interval_by_its_weight() -> None:
     fit = experiment.conditional_fit(experiment.pair_totals(
         experiment_nights(arms, [*balanced[0], *balanced[1]] * 3))[0])
     assert fit is not None
-    assert even.dispersion == pytest.approx(fit.pearson / 5, rel=1e-10) and even.df == pytest.approx(5)
+    assert even.within_pair_dispersion == pytest.approx(fit.pearson / 5, rel=1e-10)
+    assert fit.df == pytest.approx(5) and even.df == pytest.approx(5 + 50 / 14)
 
 
 def test_the_randomisation_p_value_matches_a_brute_force_enumeration() -> None:
@@ -376,6 +393,43 @@ def test_the_nightly_dispersion_is_pearsons_within_periods() -> None:
     assert result.prior_covariates == pytest.approx((result.cramps / result.pairs_informative, chi2 / df))
 
 
+def test_the_pair_total_dispersion_compares_neighbouring_pairs_rates() -> None:
+    y, n, pair, _ = period_totals(ARMS, COUNTS)
+    s, m = np.bincount(pair, weights=y), np.bincount(pair, weights=n)  # every pair is complete here
+    rate = s.sum() / m.sum()
+    by_hand = np.mean([(s[j + 1] / m[j + 1] - s[j] / m[j]) ** 2 / (rate * (1 / m[j] + 1 / m[j + 1]))
+                       for j in range(len(s) - 1)])
+    nights = experiment_nights(ARMS, COUNTS)
+    assert pair_total_dispersion(pair_totals(nights)[0]) == pytest.approx(by_hand)
+    assert analyse_experiment(nights).pair_total_dispersion == pytest.approx(by_hand)
+    assert math.isnan(pair_total_dispersion(pair_totals(experiment_nights(ARMS[:2], COUNTS[:2]))[0]))
+    assert math.isnan(pair_total_dispersion(pair_totals(experiment_nights(ARMS, [[0.0] * 7] * 12))[0]))
+
+
+def test_the_pair_total_dispersion_sees_bad_weeks_but_not_a_slow_drift() -> None:
+    rng = np.random.default_rng(5)
+    poisson = [analyse_experiment(simulated(rng, pairs=24, rate_a=1.0, rr=0.6), build_up=False)
+               for _ in range(200)]
+    bad_weeks = [analyse_experiment(simulated(rng, pairs=24, rate_a=1.0, rr=0.6, k_period=4.0),
+                                    build_up=False) for _ in range(200)]
+    # E = 1 for Poisson nights; 1 + 7·λ/k_p (between 1 + 7·0.6/4 and 1 + 7/4) with weekly frailty
+    assert np.mean([r.pair_total_dispersion for r in poisson]) == pytest.approx(1.0, abs=0.06)
+    assert 2.0 < np.mean([r.pair_total_dispersion for r in bad_weeks]) < 2.8
+    # the nightly dispersion cannot tell the two apart: bad weeks move whole periods
+    assert np.mean([r.nightly_dispersion for r in bad_weeks]) == pytest.approx(1.0, abs=0.06)
+    # a rate that triples over the 48 weeks moves the pairs' totals, not their neighbours' differences
+    arms = ["stretch", "no_stretch"] * 24
+    drift = [analyse_experiment(experiment_nights(arms, [rng.poisson(3 ** (p / 47), 7).astype(float).tolist()
+                                                        for p in range(48)]), build_up=False)
+             for _ in range(100)]
+    totals = [pair_totals(experiment_nights(arms, [rng.poisson(3 ** (p / 47), 7).astype(float).tolist()
+                                                   for p in range(48)]))[0] for _ in range(100)]
+    pooled = [float(np.var((t.y_a + t.y_b) / 14, ddof=1) / (np.sum(t.y_a + t.y_b) / np.sum(t.n_a + t.n_b)
+                                                            / 14)) for t in totals]
+    assert np.mean(pooled) > 2  # the plain spread of the totals would read the drift as bad weeks
+    assert np.mean([r.pair_total_dispersion for r in drift]) == pytest.approx(1.0, abs=0.1)
+
+
 def test_a_fitted_prior_is_read_at_the_persons_covariates() -> None:
     nights = experiment_nights(ARMS, COUNTS)
     alone = analyse_experiment(nights)
@@ -435,7 +489,7 @@ def test_a_clear_harm_says_worse() -> None:
 
 
 def test_an_unclear_result_says_how_many_more_nights_would_settle_it() -> None:
-    result = analyse_experiment(simulated(np.random.default_rng(3), pairs=6, rate_a=1.0, rr=1.0))
+    result = analyse_experiment(simulated(np.random.default_rng(2), pairs=6, rate_a=1.0, rr=1.0))
     assert result.ci95[0] < 1 < result.ci95[1] and result.verdict == Verdict.NO_CLEAR_EFFECT
     total = power.nights_needed_quasi(result.rate_no_stretch, 0.7, max(result.dispersion, 1.0))
     assert result.nights_needed == math.ceil(total - result.nights) > 0
