@@ -1,12 +1,14 @@
 """The statistics benchmark runs end to end on its tiny grid and writes the JSON and text report.
 
-A functional test of the script only: no timing and no statistical assertion (the full grid is the
-benchmark's job, and its committed output is in bench/results/).
+A functional test of the script, and of the one closed form its report uses (the RE ceiling of a t
+reference): no timing and no assertion on the grid's results (the full grid is the benchmark's job, and
+its committed output is in bench/results/).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +52,22 @@ def test_quick_grid_reports_every_cell_with_type_one_error(tmp_path: Path) -> No
     assert "type-I error <= 0.05 + 2 MCSE" in goals
     assert "false factor flags <= 0.2 per user-year" in goals
     assert isinstance(report["summary"]["misses"], list)
+
+
+def test_the_t_reference_ceiling_matches_a_simulated_t_test() -> None:
+    """The RE ceiling a t reference on d df allows: closed form against a seeded simulation of the
+    noncentral t with the oracle's noncentrality scaled by the ceiling's nights."""
+    import numpy as np
+    from scipy import stats
+
+    sys.path.insert(0, str(BENCH.parent))
+    import stats_benchmark as sb
+
+    assert sb.t_reference_ceiling(200) == pytest.approx(1.0, abs=0.01)  # many df: as good as knowing it
+    assert sb.t_reference_ceiling(5) < sb.t_reference_ceiling(11) < sb.t_reference_ceiling(23) < 1
+    # With the oracle's 80%-power noncentrality (2.80) stretched by 1/ceiling in nights, a t test on 5 df
+    # has 80% power again.
+    df, rng = 5, np.random.default_rng(8)
+    delta = math.sqrt(sb.LAMBDA80[1] / sb.t_reference_ceiling(df))
+    t = (rng.standard_normal(200_000) + delta) / np.sqrt(rng.chisquare(df, 200_000) / df)
+    assert float(np.mean(np.abs(t) > stats.t.isf(0.025, df))) == pytest.approx(0.8, abs=0.005)
