@@ -965,11 +965,13 @@ def summarise_d(cell: Cell, arms: dict[str, dict[str, Array]]) -> dict[str, Any]
     return methods
 
 
-# The t degrees of freedom of the methods that use one person's J pairs alone (equal pairs): the pooled
-# dispersion's J - 1 + 2(J - 1)^2/(3J - 4), and the build-up model's CR2 dispersion's J - 1.
-ALONE_DF = {"cpq": lambda j: j - 1 + successive_difference_df(j),
-            "cpq_washout2": lambda j: j - 1 + successive_difference_df(j),
-            "cpq_carryover": lambda j: float(j - 1)}
+# The methods that use one person's J pairs alone, and their t degrees of freedom with equal pairs: the
+# pooled dispersion's J - 1 + 2(J - 1)^2/(3J - 4) (model.pooled_dispersion).
+ALONE_METHODS = ("cpq", "cpq_washout2", "cpq_carryover")
+
+
+def pooled_df(pairs: int) -> float:
+    return pairs - 1 + successive_difference_df(pairs)
 
 
 @cache
@@ -1061,8 +1063,8 @@ def judge(cells: list[dict[str, Any]]) -> dict[str, Any]:
                     g["passed"] += 1
                 else:
                     text = f"{c['name']} {method}: {re:.2f} (< 0.85 by {0.85 - re:.2f})"
-                    if method in ALONE_DF:
-                        d = ALONE_DF[method](c["params"]["pairs"])
+                    if method in ALONE_METHODS:
+                        d = pooled_df(c["params"]["pairs"])
                         text += f"; ceiling on {d:.1f} df: {t_reference_ceiling(d):.2f}"
                     g["misses"].append(text)
     for key, g in rows.items():

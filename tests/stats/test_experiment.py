@@ -373,7 +373,7 @@ def test_the_cohort_prior_needs_enough_usable_experiments() -> None:
 
 
 def test_a_person_whose_nights_vary_more_than_the_cohorts_does_not_borrow() -> None:
-    # phi_hat / phi0 ~ F(d, nu0) under the prior: inside the upper 10% tail the prior is not used
+    # phi_hat / phi0 ~ F(d, nu0) under the prior: inside its upper PRIOR_CHECK tail the prior is not used
     limit = float(stats.f(5, 20).isf(PRIOR_CHECK)) * 1.2
     shrunk = ((20 * 1.2 + 5 * limit * 0.99) / 25, 25)
     assert shrunk_dispersion(limit * 0.99, 5, 1.2, 20) == pytest.approx(shrunk)
