@@ -22,10 +22,9 @@ a bad period inflates the variance of a pair's count with the square of its size
 proportion to it, as per-period frailty does (statistics.md §2.3 item 4): pairs with many cramps weigh
 more in the estimate and also in the dispersion. With a cohort dispersion ``phi0`` the dispersion is
 shrunk towards it ("CPQ-EB").
-The pairs' totals say how much the person's nights vary too: the dispersion of neighbouring pairs' rates
-(:func:`pair_total_dispersion`) is pooled with the within-pair one
-(:func:`nightcramp.stats.model.pooled_dispersion`), which
-adds about two thirds of J − 1 degrees of freedom.
+The pairs' totals say how much the person's nights vary too: the dispersion of neighbouring pairs'
+rates (:func:`pair_total_dispersion`) is pooled with the within-pair one, which adds about two thirds
+of J − 1 degrees of freedom (:func:`nightcramp.stats.model.pooled_dispersion`).
 An exact randomisation test that flips the order within pairs is reported alongside: it needs no model
 of the counts at all, only the coin flips of the plan.
 """
@@ -344,8 +343,9 @@ def pair_total_dispersion(totals: PairTotals) -> float:
     but unlike it, it also sees bad weeks, which move whole periods and so whole pairs' totals. Taking
     differences of neighbours (von Neumann's successive differences) keeps slow drifts, a season or a
     trend, out of it. It is a function of the pair totals alone, on which the pair-conditional analysis
-    conditions, so it says nothing about the person's own CPQ dispersion beyond what people like
-    them have: a fair covariate for a cohort prior. NaN with fewer than two pairs or no cramps."""
+    conditions, so it is a second estimate of the spread, apart from the one the split within pairs
+    gives (:func:`nightcramp.stats.model.pooled_dispersion` pools the two). NaN with fewer than two
+    pairs or no cramps."""
     s, n = totals.y_a + totals.y_b, totals.n_a + totals.n_b
     rate = float(s.sum() / n.sum()) if len(s) > 1 else math.nan
     if not (math.isfinite(rate) and rate > 0):
