@@ -79,7 +79,7 @@ from nightcramp.stats.experiment import (  # noqa: E402
     shrunk_dispersion,
 )
 from nightcramp.stats.factors import analyse_factors, benjamini_hochberg  # noqa: E402
-from nightcramp.stats.model import successive_difference_df  # noqa: E402
+from nightcramp.stats.model import pooled_dispersion  # noqa: E402
 from nightcramp.stats.observational import analyse_observational  # noqa: E402
 from nightcramp.stats.seasonality import analyse_seasonality  # noqa: E402
 
@@ -965,13 +965,12 @@ def summarise_d(cell: Cell, arms: dict[str, dict[str, Array]]) -> dict[str, Any]
     return methods
 
 
-# The methods that use one person's J pairs alone, and their t degrees of freedom with equal pairs: the
-# pooled dispersion's J - 1 + 2(J - 1)^2/(3J - 4) (model.pooled_dispersion).
-ALONE_METHODS = ("cpq", "cpq_washout2", "cpq_carryover")
+ALONE_METHODS = ("cpq", "cpq_washout2", "cpq_carryover")  # one person's J pairs alone, pooled dispersion
 
 
 def pooled_df(pairs: int) -> float:
-    return pairs - 1 + successive_difference_df(pairs)
+    """The t degrees of freedom of the pooled dispersion with J equal pairs (J - 1 within them)."""
+    return pooled_dispersion(1.0, pairs - 1, 1.0, pairs)[1]
 
 
 @cache

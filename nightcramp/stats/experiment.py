@@ -569,7 +569,7 @@ def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float |
         per_pair = _per_pair(float(informative.y_a.sum() + informative.y_b.sum()), len(informative))
         phi0, nu0 = prior.phi0((per_pair, nightly)), prior.nu0
     fit = conditional_fit(totals)
-    phi_within = fit.dispersion if fit and fit.df > 0 else math.nan
+    phi_within = fit.dispersion if fit else math.nan  # NaN with one pair; pooled_dispersion then gives NaN
     phi_hat, df_hat = pooled_dispersion(phi_within, fit.df if fit else 0.0, spread, len(totals))
     dispersion, df = (phi_hat, float(df_hat)) if phi0 is None else shrunk_dispersion(phi_hat, df_hat,
                                                                                     phi0, nu0)

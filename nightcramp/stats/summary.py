@@ -73,7 +73,7 @@ def is_randomised(nights: Nights) -> bool:
     return len(totals) > 0
 
 
-Dispersion = tuple[float, float, tuple[float, ...]]  # φ̂, its df, the prior covariates
+Dispersion = tuple[float, float, tuple[float, float]]  # φ̂, its df, the prior covariates
 
 
 def experiment_dispersion(nights: Nights) -> Dispersion | None:
@@ -93,7 +93,7 @@ def cohort_priors(dispersions: Sequence[Dispersion | None]) -> list[DispersionPr
     for index in range(len(dispersions)):
         others = [d for i, d in rows if i != index]
         priors.append(fit_dispersion_prior([d[0] for d in others], [d[1] for d in others],
-                                           np.array([d[2] for d in others], dtype=float))
+                                           np.array([d[2] for d in others], dtype=float).reshape(-1, 2))
                       if others else None)
     return priors
 

@@ -419,11 +419,10 @@ def test_the_pair_total_dispersion_sees_bad_weeks_but_not_a_slow_drift() -> None
     assert np.mean([r.nightly_dispersion for r in bad_weeks]) == pytest.approx(1.0, abs=0.06)
     # a rate that triples over the 48 weeks moves the pairs' totals, not their neighbours' differences
     arms = ["stretch", "no_stretch"] * 24
-    drift = [analyse_experiment(experiment_nights(arms, [rng.poisson(3 ** (p / 47), 7).astype(float).tolist()
-                                                        for p in range(48)]), build_up=False)
-             for _ in range(100)]
-    totals = [pair_totals(experiment_nights(arms, [rng.poisson(3 ** (p / 47), 7).astype(float).tolist()
-                                                   for p in range(48)]))[0] for _ in range(100)]
+    diaries = [experiment_nights(arms, [rng.poisson(3 ** (p / 47), 7).astype(float).tolist()
+                                        for p in range(48)]) for _ in range(100)]
+    drift = [analyse_experiment(diary, build_up=False) for diary in diaries]
+    totals = [pair_totals(diary)[0] for diary in diaries]
     pooled = [float(np.var((t.y_a + t.y_b) / 14, ddof=1) / (np.sum(t.y_a + t.y_b) / np.sum(t.n_a + t.n_b)
                                                             / 14)) for t in totals]
     assert np.mean(pooled) > 2  # the plain spread of the totals would read the drift as bad weeks
