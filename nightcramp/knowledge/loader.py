@@ -11,17 +11,36 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from nightcramp.knowledge import schema
-from nightcramp.knowledge.medicine_names import name_parts, normalise
+from nightcramp.knowledge import places, schema
+from nightcramp.knowledge.medicine_names import (
+    closeness,
+    find_phrases,
+    name_parts,
+    normalise,
+    segments,
+    sounds_like,
+)
+from nightcramp.knowledge.medicine_names import phrases as phrases_of
 
 HERE = Path(__file__).resolve().parent
 STATUSES = ("verified", "secondary", "unverified")
 COMPARISONS = ("gt", "gte", "lt", "lte", "eq")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _ATC = re.compile(r"^[A-Z]\d{2}(?:[A-Z](?:[A-Z](?:\d{2})?)?)?$")
+
+
+def _iso_countries() -> frozenset[str]:
+    """ISO 3166-1 alpha-2 codes, from the table the tzdata package ships (a dependency already)."""
+    table = resources.files("tzdata").joinpath("zoneinfo", "iso3166.tab").read_text(encoding="utf-8")
+    rows = (line for line in table.splitlines() if line and not line.startswith("#"))
+    return frozenset(row.split("\t", 1)[0] for row in rows)
+
+
+COUNTRIES = _iso_countries()
 
 
 class KnowledgeError(ValueError):
@@ -86,8 +105,11 @@ class Rule:
     tier: str
     title: str
     advice: str
+    """The advice in plain words, its placeholders filled with the generic words (``places.fill``)."""
     sources: tuple[str, ...]
     trigger: Node
+    advice_template: str = ""
+    """The advice as written, with its placeholders (``{emergency_number}``), for words by country."""
 
     @property
     def rank(self) -> int:
@@ -104,6 +126,19 @@ class MedicineClass:
 
 
 @dataclass(frozen=True)
+class Brand:
+    """A name a medicine is sold under, where it is sold (ISO 3166 alpha-2 codes) and on what sources."""
+    name: str
+    countries: tuple[str, ...]
+    sources: tuple[str, ...]
+    also: tuple[str, ...] = ()
+    """Other listed medicines in the product (Aldactazide: hydrochlorothiazide besides spironolactone)."""
+    unlisted: tuple[str, ...] = ()
+    """Other ingredients, not on the list (Caduet: amlodipine besides atorvastatin)."""
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Medicine:
     name: str
     classes: tuple[str, ...]
@@ -111,6 +146,31 @@ class Medicine:
     atc_confirmed: bool = True
     synonyms: tuple[str, ...] = ()
     note: str = ""
+    brands: tuple[Brand, ...] = ()
+
+    @property
+    def ingredients(self) -> frozenset[str]:
+        return frozenset(self.name.split("+"))
+
+    @property
+    def label(self) -> str:
+        """The name as a person reads it ("budesonide + formoterol")."""
+        return " + ".join(self.name.split("+"))
+
+
+@dataclass(frozen=True)
+class NameIndex:
+    """What the matcher and the suggestions look names up in, built once from the medicines."""
+    phrases: dict[tuple[str, ...], frozenset[str]]
+    """The words of every name, synonym, brand and ingredient -> the listed ingredients they stand for."""
+    longest: int
+    """The most words in one phrase."""
+    medicines: dict[frozenset[str], Medicine]
+    """A medicine's ingredients -> the medicine."""
+    suggestible: dict[str, tuple[str, frozenset[str]]]
+    """Every generic name, synonym and brand in lowercase -> how a suggestion shows it, what it stands for."""
+    unlisted: frozenset[str]
+    """Ingredients known to be off the list (from the brands), never "corrected" to a listed name."""
 
 
 @dataclass(frozen=True)
@@ -121,8 +181,8 @@ class Knowledge:
     medicines: tuple[Medicine, ...]
     names: dict[str, Medicine]
     """Every normalised name and synonym -> its medicine."""
-    parts: frozenset[str]
-    """Every ingredient part of a known name, so unknown words (brands) can be dropped from combinations."""
+    index: NameIndex
+    """Brands, synonyms and ingredients as words, so typed names can be matched in any order and form."""
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -248,8 +308,8 @@ def _medicine_class(entry: _Entry, sources: dict[str, Source]) -> MedicineClass:
                          sources=ids, review=entry.flag("review", True))
 
 
-def _medicine(entry: _Entry, classes: dict[str, MedicineClass]) -> Medicine:
-    entry.check_fields({"name", "synonyms", "classes", "atc", "atc_confirmed", "note"})
+def _medicine(entry: _Entry, classes: dict[str, MedicineClass], sources: dict[str, Source]) -> Medicine:
+    entry.check_fields({"name", "synonyms", "classes", "atc", "atc_confirmed", "note", "brands"})
     name = entry.text("name")
     if normalise(name) != name:
         raise entry.fail("name", f"must be written in normal form {normalise(name)!r}")
@@ -262,8 +322,55 @@ def _medicine(entry: _Entry, classes: dict[str, MedicineClass]) -> Medicine:
     if not isinstance(atc, str) or (atc and not _ATC.match(atc)) or (not atc and confirmed):
         raise entry.fail("atc", "must be an ATC code such as 'C03AA01' "
                                 "(empty only with atc_confirmed = false)")
+    raw_brands = entry.raw.get("brands", [])
+    if not isinstance(raw_brands, list):
+        raise entry.fail("brands", "must be a list of tables")
+    brands = tuple(_brand(entry, raw, i, sources) for i, raw in enumerate(raw_brands))
     return Medicine(name=name, classes=own, atc=atc, atc_confirmed=confirmed,
-                    synonyms=entry.texts("synonyms", required=False), note=entry.text("note", required=False))
+                    synonyms=entry.texts("synonyms", required=False), note=entry.text("note", required=False),
+                    brands=brands)
+
+
+def _brand(entry: _Entry, raw: Any, index: int, sources: dict[str, Source]) -> Brand:
+    """One brand of a medicine; errors name the medicine and the brand ("brands[Lasix].countries")."""
+    where = f"brands #{index + 1}"
+    if not isinstance(raw, dict):
+        raise entry.fail(where, "expected a table")
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise entry.fail(f"{where}.name", "must be a non-empty string")
+    where = f"brands[{name.strip()}]"
+    extra = sorted(set(raw) - {"name", "countries", "sources", "also", "unlisted", "note"})
+    if extra:
+        raise entry.fail(f"{where}.{extra[0]}", "unknown field (allowed: also, countries, name, note, "
+                                                "sources, unlisted)")
+    if len(segments(name)) != 1:
+        raise entry.fail(f"{where}.name", "must be one name, without brackets, separators or only a dose")
+
+    def texts(field: str, required: bool) -> tuple[str, ...]:
+        value = raw.get(field, None if required else [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise entry.fail(f"{where}.{field}", "must be a list of non-empty strings")
+        if required and not value:
+            raise entry.fail(f"{where}.{field}", "must not be empty")
+        return tuple(v.strip() for v in value)
+
+    countries = texts("countries", True)
+    for code in countries:
+        if code not in COUNTRIES:
+            hint = ' (the United Kingdom is "GB")' if code.upper() in ("UK", "GB") else ""
+            raise entry.fail(f"{where}.countries", f"{code!r} is not an ISO 3166 alpha-2 code{hint}")
+    ids = texts("sources", True)
+    for sid in ids:
+        if sid not in sources:
+            raise entry.fail(f"{where}.sources", f"unknown source id {sid!r} (not in bibliography.toml)")
+        if sources[sid].status == "unverified":
+            raise entry.fail(f"{where}.sources", f"{sid!r} is unverified and cannot be the basis of a brand")
+    note = raw.get("note", "")
+    if not isinstance(note, str):
+        raise entry.fail(f"{where}.note", "must be a string")
+    return Brand(name=name.strip(), countries=countries, sources=ids, also=texts("also", False),
+                 unlisted=texts("unlisted", False), note=note.strip())
 
 
 def _name_index(medicines: list[Medicine], filename: str) -> dict[str, Medicine]:
@@ -282,6 +389,68 @@ def _name_index(medicines: list[Medicine], filename: str) -> dict[str, Medicine]
     return names
 
 
+def _synonym_parts(med: Medicine, spelling: str, filename: str) -> list[tuple[str, frozenset[str]]]:
+    """Each part of a synonym with the ingredients it stands for: a one-part synonym stands for the whole
+    medicine ("co-amilozide"); a combination may respell one part ("beclomethasone+formoterol")."""
+    parts = name_parts(spelling)
+    if len(parts) == 1:
+        return [(parts[0], med.ingredients)]
+    same = [p for p in parts if p in med.ingredients]
+    other, missing = [p for p in parts if p not in med.ingredients], sorted(med.ingredients - set(parts))
+    if len(parts) != len(med.ingredients) or len(other) > 1 or len(missing) != len(other):
+        raise KnowledgeError(f"{filename}: medicine {med.name!r}: synonyms: {spelling!r} must respell "
+                             "at most one part of the combination")
+    respelt = [(o, frozenset({m})) for o, m in zip(other, missing, strict=True)]
+    return [(p, frozenset({p})) for p in same] + respelt
+
+
+def _medicine_words(med: Medicine, filename: str) -> list[tuple[str, str, frozenset[str]]]:
+    """(field, written name, ingredients) of every name a medicine is known by, brands last."""
+    words = [("name", part, frozenset({part})) for part in med.name.split("+")]
+    words += [("synonyms", part, ingredients) for spelling in med.synonyms
+              for part, ingredients in _synonym_parts(med, spelling, filename)]
+    return words + [("brands", brand.name, med.ingredients | frozenset(brand.also)) for brand in med.brands]
+
+
+def _phrase_index(medicines: list[Medicine], filename: str) -> NameIndex:
+    """Every name as words -> the listed ingredients it stands for; a name meaning two things is refused."""
+    by_name = {m.name: m for m in medicines}
+    phrases: dict[tuple[str, ...], frozenset[str]] = {}
+    owner: dict[tuple[str, ...], str] = {}
+    for med in medicines:
+        for brand in med.brands:
+            for part in brand.also:
+                if part not in by_name or part == med.name:
+                    raise KnowledgeError(f"{filename}: medicine {med.name!r}: brands[{brand.name}].also: "
+                                         f"{part!r} is not another listed medicine")
+        for field, written, ingredients in _medicine_words(med, filename):
+            for phrase in phrases_of(written):
+                if phrase in phrases and phrases[phrase] != ingredients:
+                    raise KnowledgeError(f"{filename}: medicine {med.name!r}: {field}: {written!r} is "
+                                         f"already used by {owner[phrase]!r}")
+                if field == "brands" and phrase in owner and owner[phrase] == med.name:
+                    raise KnowledgeError(f"{filename}: medicine {med.name!r}: brands: {written!r} is listed "
+                                         "twice")
+                phrases[phrase], owner[phrase] = ingredients, med.name
+    return NameIndex(phrases=phrases, longest=max(len(p) for p in phrases),
+                     medicines={m.ingredients: m for m in medicines}, suggestible=_suggestible(medicines),
+                     unlisted=frozenset(u.lower() for m in medicines for b in m.brands for u in b.unlisted))
+
+
+def _suggestible(medicines: list[Medicine]) -> dict[str, tuple[str, frozenset[str]]]:
+    by_name = {m.name: m for m in medicines}
+    shown: dict[str, tuple[str, frozenset[str]]] = {}
+    for med in medicines:
+        shown[" ".join(med.name.split("+"))] = (med.label, med.ingredients)
+        for spelling in med.synonyms:
+            shown.setdefault(" ".join(name_parts(spelling)), (f"{spelling} ({med.label})", med.ingredients))
+        for brand in med.brands:
+            parts = [p for m in (med, *(by_name[a] for a in brand.also)) for p in m.name.split("+")]
+            label = f"{brand.name} ({' + '.join([*parts, *brand.unlisted])})"
+            shown.setdefault(brand.name.lower(), (label, med.ingredients | frozenset(brand.also)))
+    return shown
+
+
 def _medicines(
     directory: Path, sources: dict[str, Source]
 ) -> tuple[dict[str, MedicineClass], list[Medicine]]:
@@ -291,7 +460,7 @@ def _medicines(
                   for i, raw in enumerate(_entries(data, name, "class"))]
     _unique(class_list, "id", name, "class")
     classes = {c.id: c for c in class_list}
-    meds = [_medicine(_Entry(name, "medicine", raw, i), classes)
+    meds = [_medicine(_Entry(name, "medicine", raw, i), classes, sources)
             for i, raw in enumerate(_entries(data, name, "medicine"))]
     _unique(meds, "name", name, "medicine")
     return classes, meds
@@ -355,8 +524,14 @@ def _rule(entry: _Entry, sources: dict[str, Source], classes: dict[str, Medicine
     if "trigger" not in entry.raw:
         raise entry.fail("trigger", "missing")
     trigger = _node(entry, entry.raw["trigger"], classes, top=True)
-    return Rule(id=ident, tier=tier, title=entry.text("title"), advice=" ".join(entry.text("advice").split()),
-                sources=ids, trigger=trigger)
+    title, advice = entry.text("title"), " ".join(entry.text("advice").split())
+    for field, text in (("title", title), ("advice", advice)):
+        unknown = places.unknown_placeholders(text)
+        if unknown:
+            raise entry.fail(field, f"unknown placeholder {unknown[0]!r} "
+                                    f"(known: {', '.join(sorted(places.PLACEHOLDERS))})")
+    return Rule(id=ident, tier=tier, title=places.fill(title), advice=places.fill(advice), sources=ids,
+                trigger=trigger, advice_template=advice)
 
 
 def _rules(directory: Path, sources: dict[str, Source], classes: dict[str, MedicineClass]) -> list[Rule]:
@@ -378,9 +553,9 @@ def load_from(directory: Path) -> Knowledge:
     classes, meds = _medicines(directory, sources)
     rules = _rules(directory, sources, classes)
     names = _name_index(meds, "medicines.toml")
-    parts = frozenset(p for key in names for p in key.split("+"))
+    index = _phrase_index(meds, "medicines.toml")
     return Knowledge(sources=sources, rules=tuple(rules), classes=classes, medicines=tuple(meds),
-                     names=names, parts=parts)
+                     names=names, index=index)
 
 
 @functools.cache
@@ -390,27 +565,89 @@ def load() -> Knowledge:
 
 
 def match_medicine(knowledge: Knowledge, typed: str) -> list[Medicine]:
-    """The known medicines a typed name refers to (several for an unlisted combination); [] if none."""
-    key = normalise(typed)
-    if key in knowledge.names:
-        return [knowledge.names[key]]
-    parts = name_parts(typed)
-    known = "+".join(p for p in parts if p in knowledge.parts)
-    if known in knowledge.names:
-        return [knowledge.names[known]]
-    found: list[Medicine] = []
-    for part in parts:
-        med = _by_prefix(knowledge, part)
-        if med is not None and med not in found:
-            found.append(med)
-    return found
+    """The listed medicines a typed name refers to; [] if none.
+
+    Generic names, synonyms and brands are found among the typed words in any order and case, beside
+    doses, forms and unknown words ("Lipitor (atorvastatin) 20mg", "salmeterol/fluticasone (Seretide)",
+    "budesonide formoterol"). Their ingredients together name the medicines: one listed entry where one
+    holds them all (fluticasone+salmeterol), else every listed part (Aldactazide: hydrochlorothiazide and
+    spironolactone), in the order typed.
+    """
+    index = knowledge.index
+    first: dict[str, int] = {}
+    for position, ingredients in find_phrases(typed, index.phrases, index.longest):
+        for ingredient in ingredients:
+            first.setdefault(ingredient, position)
+    found = set(first)
+    candidates = [m for key, m in index.medicines.items() if key <= found]
+    widest = sorted((m for m in candidates if not any(m.ingredients < o.ingredients for o in candidates)),
+                    key=lambda m: (-len(m.ingredients), m.name))
+    chosen: list[Medicine] = []
+    covered: set[str] = set()
+    for med in widest:
+        if not med.ingredients <= covered:
+            chosen.append(med)
+            covered |= med.ingredients
+    return sorted(chosen, key=lambda m: (min(first[i] for i in m.ingredients), m.name))
 
 
-def _by_prefix(knowledge: Knowledge, part: str) -> Medicine | None:
-    """The longest leading run of words naming a medicine ("atorvastatin lipitor" -> atorvastatin)."""
-    words = part.split()
-    for end in range(len(words), 0, -1):
-        med = knowledge.names.get(" ".join(words[:end]))
-        if med is not None:
-            return med
-    return None
+SUGGESTION_CUTOFF = 0.8
+"""How alike (0 to 1, see ``medicine_names.closeness``) a typed word must be to a known name to be suggested.
+
+"lasics" -> "lasix" is 1.0 by sound, "simvastin" -> "simvastatin" 0.9; "aspirin" -> "aprinox" 0.71 and
+"bisoprolol" -> "oxprenolol" 0.70 stay below it, and so do "paracetamol" and "vitamin D" against every name.
+"""
+SUGGESTION_MARGIN = 0.1
+"""Names more than this below the closest one are left out ("atorvastatine" gives atorvastatin, not also
+lovastatin)."""
+
+
+def suggest_medicines(knowledge: Knowledge, typed: str, limit: int = 3) -> tuple[str, ...]:
+    """Up to ``limit`` known names close to a typed name that matched nothing ("Lasix (furosemide)").
+
+    Nothing when the name matched, when a typed word is an ingredient known to be unlisted (amlodipine),
+    or when nothing is at least ``SUGGESTION_CUTOFF`` alike.
+    """
+    if match_medicine(knowledge, typed):
+        return ()
+    words = [w for segment in segments(typed) for w in segment]
+    if any(w in knowledge.index.unlisted for w in words):
+        return ()
+    spans = ((i, j) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 3) + 1))
+    windows = {" ".join(words[i:j]) for i, j in spans if len("".join(words[i:j])) >= 4}
+    best: dict[frozenset[str], tuple[float, str]] = {}
+    for key, (label, meaning) in knowledge.index.suggestible.items():
+        score = max((_likeness(w, key) for w in windows), default=0.0)
+        if score >= SUGGESTION_CUTOFF and (meaning not in best or (-score, label) < (-best[meaning][0],
+                                                                                    best[meaning][1])):
+            best[meaning] = (score, label)
+    ranked = sorted(best.values(), key=lambda pair: (-pair[0], pair[1]))
+    return tuple(label for score, label in ranked if score >= ranked[0][0] - SUGGESTION_MARGIN)[:limit]
+
+
+def _likeness(window: str, key: str) -> float:
+    """How alike typed words and a known name are, as one word each; 0 unless they start alike, and 0 for a
+    word that is only part of a longer name ("diovan" is valsartan, not "co-diovan")."""
+    words = key.replace("-", " ").split()
+    if len(words) > 1 and window in words:
+        return 0.0
+    typed, known = window.replace(" ", ""), "".join(words)
+    if typed[0] != known[0] and sounds_like(typed)[0] != sounds_like(known)[0]:
+        return 0.0
+    return closeness(typed, known)
+
+
+def recognised_as(knowledge: Knowledge, typed: str) -> str:
+    """What a typed name was recognised as, in plain words ("" when nothing was):
+
+    "Recognised as furosemide, a loop diuretic (water tablet)".
+    """
+    words = []
+    for med in match_medicine(knowledge, typed):
+        titles = [knowledge.classes[c].title for c in med.classes]
+        if titles[0].startswith(med.label):
+            words.append(" and ".join(titles))
+        else:
+            words.append(f"{med.label}, " + " and ".join(f"{'an' if t[:1] in 'aeiou' else 'a'} {t}"
+                                                          for t in titles))
+    return f"Recognised as {'; '.join(words)}" if words else ""

@@ -67,3 +67,45 @@ def test_it_sends_an_anonymous_visitor_to_log_in_and_saves_nothing(anon_client):
     response = anon_client.post(URL, {"name": "x"})
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert not Medication.objects.exists()
+
+
+def _item(body: str, name: str) -> str:
+    """The list item of one medicine on the page."""
+    start = body.index(f"<strong>{name}</strong>")
+    return body[body.rindex("<li", 0, start):body.index("</li>", start)]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_says_what_each_medicine_was_recognised_as(owner, owner_client):
+    save_medication(owner, name="Lasix", dose="40 mg", started=date(2026, 2, 1))
+    save_medication(owner, name="Symbicort 200/6", started=date(2026, 2, 1))
+    body = owner_client.get(URL).content.decode()
+    assert "Recognised as furosemide, a loop diuretic (water tablet)." in _item(body, "Lasix")
+    assert ("Recognised as budesonide + formoterol, a long-acting beta-agonist with an inhaled steroid."
+            in _item(body, "Symbicort 200/6"))
+    assert "Not on our list" not in body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_shows_back_a_name_it_did_not_recognise_with_a_suggestion(owner, owner_client):
+    save_medication(owner, name="Lasics", started=date(2026, 2, 1))
+    save_medication(owner, name="paracetamol", started=date(2026, 2, 1))
+    body = owner_client.get(URL).content.decode()
+    typo, unlisted = _item(body, "Lasics"), _item(body, "paracetamol")
+    assert ("Not on our list</strong> of medicines linked to cramps. Did you mean Lasix (furosemide)? If so, "
+            "correct the name." in typo)
+    assert "Not on our list</strong> of medicines linked to cramps." in unlisted
+    assert "Did you mean" not in unlisted
+    for item in (typo, unlisted):
+        assert "If it is spelled right, the health check has nothing to say about it." in item
+        assert "It stays in your diary and on your doctor report." in item
+        assert "Recognised as" not in item
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_saves_an_unrecognised_name_as_typed(owner, owner_client):
+    data = {"name": "Lasics", "dose": "40 mg", "started": "2026-03-01"}
+    response = owner_client.post(URL, data, follow=True)
+    body = response.content.decode()
+    assert "Lasics was added." in body and "Did you mean Lasix (furosemide)?" in body
+    assert Medication.objects.get(user=owner).name == "Lasics"

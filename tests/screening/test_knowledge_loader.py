@@ -69,7 +69,7 @@ def test_it_rejects_an_unknown_source_id(copy: Path) -> None:
 
 def test_it_rejects_a_bad_tier(copy: Path) -> None:
     _edit(copy, "screening_rules.toml", 'tier = "emergency"', 'tier = "urgent"')
-    with pytest.raises(KnowledgeError, match=r"'clot_with_breathlessness': tier: 'urgent' is not one of"):
+    with pytest.raises(KnowledgeError, match=r"'chest_pain_or_breathlessness': tier: 'urgent' is not one of"):
         load_from(copy)
 
 
@@ -148,3 +148,126 @@ def test_the_package_never_imports_django() -> None:
             "nightcramp.screening.diary_facts; "
             "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_it_rejects_an_unknown_placeholder_in_advice(copy: Path) -> None:
+    _edit(copy, "screening_rules.toml", "Call {emergency_number} now", "Call {emergency_line} now")
+    with pytest.raises(KnowledgeError, match=r"'chest_pain_or_breathlessness': advice: unknown placeholder "
+                                             r"'emergency_line'"):
+        load_from(copy)
+
+
+def test_advice_names_no_one_countrys_numbers_and_fills_the_placeholders() -> None:
+    from nightcramp.knowledge import load
+
+    for rule in load().rules:
+        for text in (rule.title, rule.advice):
+            assert "{" not in text, rule.id
+            for word in ("999", "911", "112", "NHS", "111", "surgery", " GP"):
+                assert word not in text, (rule.id, word)
+    assert "{emergency_number}" in load().rule("chest_pain_or_breathlessness").advice_template
+    assert "your local emergency number" in load().rule("chest_pain_or_breathlessness").advice
+
+
+# ---- medicine brands and names (issue 16) ---------------------------------------------------------
+
+LASIX = 'name = "Lasix", countries = ["US", "AU", "CA", "DE"], sources = ["S51", "S52", "S54", "S56"]'
+
+
+def test_co_amilofruse_is_amiloride_with_furosemide() -> None:
+    from nightcramp.knowledge import load, match_medicine
+
+    names = {m.name: m for m in load().medicines}
+    assert "amiloride+bumetanide" not in names
+    assert names["amiloride+furosemide"].atc == "C03EB01" and names["amiloride+furosemide"].atc_confirmed
+    assert [m.name for m in match_medicine(load(), "co-amilofruse 5/40")] == ["amiloride+furosemide"]
+
+
+def test_it_loads_brands_with_their_countries_and_sources() -> None:
+    from nightcramp.knowledge import load
+
+    lasix = next(b for m in load().medicines if m.name == "furosemide" for b in m.brands if b.name == "Lasix")
+    assert lasix.countries == ("US", "AU", "CA", "DE") and "S52" in lasix.sources
+
+
+def test_it_rejects_a_brand_naming_an_unknown_source(copy: Path) -> None:
+    _edit(copy, "medicines.toml", LASIX, LASIX.replace('"S51", ', '"S99", '))
+    with pytest.raises(KnowledgeError, match=r"medicines.toml: medicine 'furosemide': "
+                                             r"brands\[Lasix\].sources: unknown source id 'S99'"):
+        load_from(copy)
+
+
+def test_it_refuses_a_brand_resting_on_an_unverified_source(copy: Path) -> None:
+    _edit(copy, "bibliography.toml", 'short = "FDA Orange Book and DailyMed (US)"',
+          'short = "FDA Orange Book and DailyMed (US)"\nstatus = "unverified"')
+    path = copy / "bibliography.toml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index('short = "FDA Orange Book and DailyMed (US)"')
+    end = text.index('status = "secondary"', start)
+    path.write_text(text[:end] + text[end + len('status = "secondary"\n'):], encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=r"brands\[.*\].sources: 'S51' is unverified"):
+        load_from(copy)
+
+
+@pytest.mark.parametrize(("code", "message"), [
+    ("UK", r"'UK' is not an ISO 3166 alpha-2 code \(the United Kingdom is \"GB\"\)"),
+    ("XX", r"'XX' is not an ISO 3166 alpha-2 code"),
+    ("us", r"'us' is not an ISO 3166 alpha-2 code"),
+])
+def test_it_rejects_an_unknown_country_code(copy: Path, code: str, message: str) -> None:
+    _edit(copy, "medicines.toml", LASIX, LASIX.replace('countries = ["US"', f'countries = ["{code}"'))
+    with pytest.raises(KnowledgeError, match=r"medicine 'furosemide': brands\[Lasix\].countries: " + message):
+        load_from(copy)
+
+
+def test_it_rejects_a_brand_used_by_two_medicines(copy: Path) -> None:
+    _edit(copy, "medicines.toml", 'name = "Inegy"', 'name = "Lasix"')
+    with pytest.raises(KnowledgeError, match=r"medicine 'simvastatin': brands: 'Lasix' is already used by "
+                                             r"'furosemide'"):
+        load_from(copy)
+
+
+def test_it_rejects_a_brand_that_is_another_medicines_generic_name(copy: Path) -> None:
+    _edit(copy, "medicines.toml", 'name = "Inegy"', 'name = "Furosemide"')
+    with pytest.raises(KnowledgeError, match=r"medicine 'simvastatin': brands: 'Furosemide' is already used "
+                                             r"by 'furosemide'"):
+        load_from(copy)
+
+
+def test_it_rejects_a_brand_listed_twice(copy: Path) -> None:
+    _edit(copy, "medicines.toml", 'name = "Uremide"', 'name = "LASIX"')
+    with pytest.raises(KnowledgeError, match=r"medicine 'furosemide': brands: 'LASIX' is listed twice"):
+        load_from(copy)
+
+
+def test_it_rejects_a_brand_with_an_unknown_field(copy: Path) -> None:
+    _edit(copy, "medicines.toml", LASIX, LASIX + ', country = "GB"')
+    with pytest.raises(KnowledgeError, match=r"'furosemide': brands\[Lasix\].country: unknown field"):
+        load_from(copy)
+
+
+def test_it_rejects_a_brand_without_countries(copy: Path) -> None:
+    _edit(copy, "medicines.toml", LASIX, LASIX.replace('["US", "AU", "CA", "DE"]', "[]"))
+    with pytest.raises(KnowledgeError, match=r"brands\[Lasix\].countries: must not be empty"):
+        load_from(copy)
+
+
+def test_it_rejects_a_brand_whose_also_is_not_a_listed_medicine(copy: Path) -> None:
+    _edit(copy, "medicines.toml", 'also = ["furosemide"]', 'also = ["frusemide"]')
+    with pytest.raises(KnowledgeError, match=r"medicine 'spironolactone': brands\[Lasilactone\].also: "
+                                             r"'frusemide' is not another listed medicine"):
+        load_from(copy)
+
+
+def test_it_rejects_a_brand_name_with_a_bracket(copy: Path) -> None:
+    _edit(copy, "medicines.toml", LASIX, LASIX.replace('"Lasix"', '"Lasix (furosemide)"'))
+    with pytest.raises(KnowledgeError, match=r"brands\[Lasix \(furosemide\)\].name: must be one name"):
+        load_from(copy)
+
+
+def test_it_rejects_a_combination_synonym_that_respells_two_parts(copy: Path) -> None:
+    _edit(copy, "medicines.toml", 'synonyms = ["beclomethasone+formoterol"]',
+          'synonyms = ["beclomethasone+eformoterol"]')
+    with pytest.raises(KnowledgeError, match=r"medicine 'beclometasone\+formoterol': synonyms: "
+                                             r"'beclomethasone\+eformoterol' must respell at most one part"):
+        load_from(copy)
