@@ -13,6 +13,11 @@ Kind = Literal["bool", "number", "date", "choice"]
 TIERS: Final = ("emergency", "same_day", "soon", "routine", "self_care")
 """Urgency tiers, most urgent first. A lower index is more urgent."""
 
+NOT_SURE: Final = "not_sure"
+"""The answer to a yes/no question that the person is not sure of. It is never read as "no": a rule it
+could make fire is a *possible* finding (see docs/screening.md), so a warning sign answered "not sure"
+counts as fully as a "yes" towards how soon to act."""
+
 TIER_WORDS: Final = {
     "emergency": "call the emergency number now",
     "same_day": "get medical advice today",
@@ -52,13 +57,16 @@ QUININE: Final[dict[str, tuple[Kind, str]]] = {
     "bleeding_or_bruising": ("bool", "unexplained bleeding or bruising while taking quinine"),
     "palpitations_fainting_vision_or_hearing": (
         "bool", "palpitations, fainting, or changes in vision or hearing while taking quinine"),
+    "confusion": ("bool", "confusion while taking quinine"),
     "months_since_last_break": ("number", "months of quinine since the last break"),
 }
 
 SEXES: Final = ("female", "male", "other")
 
 DIARY: Final[dict[str, tuple[Kind, str]]] = {
-    "longest_episode_minutes": ("number", "the longest cramp logged in the diary, in minutes"),
+    "long_unrelieved_cramp_nights_ago": (
+        "number", "nights since a cramp in the diary lasted more than 10 minutes and did not ease with "
+                  "stretching or walking (0 is tonight)"),
     "share_outside_calf_foot": ("number", "the share of logged cramps outside the calf and foot"),
     "share_daytime": ("number", "the share of logged cramps during the day"),
     "clear_rise_ratio": ("number", "a clear rise in cramps a night in the diary, recent over earlier"),

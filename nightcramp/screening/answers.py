@@ -39,7 +39,8 @@ class MedicationAnswer:
 @dataclass(frozen=True)
 class Facts:
     values: dict[str, Any]
-    """Answered questions by dotted key (``symptoms.muscle_twitching``); absent or None: not answered."""
+    """Answered questions by dotted key (``symptoms.muscle_twitching``); absent or None: not answered;
+    ``"not_sure"`` (:data:`schema.NOT_SURE`): answered, but the person is not sure."""
     medications: tuple[MedicationAnswer, ...] | None
     """None when the medicines question was not answered."""
     diary: dict[str, float] = field(default_factory=dict)
@@ -64,9 +65,10 @@ def _kind(value: Any) -> str:
     return type(value).__name__.replace("dict", "object").replace("list", "array")
 
 
-def _bool(value: Any, path: str) -> bool | None:
-    if value is not None and not isinstance(value, bool):
-        raise AnswersError(path, f"expected true, false or null, got {value!r}")
+def _bool(value: Any, path: str) -> bool | str | None:
+    """True, False, ``"not_sure"`` (kept as it is: never read as "no") or None (not answered)."""
+    if value is not None and not isinstance(value, bool) and value != schema.NOT_SURE:
+        raise AnswersError(path, f"expected true, false, \"{schema.NOT_SURE}\" or null, got {value!r}")
     return value
 
 

@@ -7,10 +7,16 @@ kept for only a few nights, never raises a notice, and so that a notice goes awa
 entries behind it are old. ``today`` is the person's local date; a night is named by the evening it
 began, as everywhere in the diary.
 
-Longest cramp (``longest_episode_minutes``)
-    The longest duration logged for a cramp (night or day) in the last :data:`SHAPE_DAYS` (90) nights,
-    in minutes. The rule fires above 10 minutes, so 600 s stays silent and 601 s or the "over 10 min"
-    chip (stored as 900 s) fires.
+A long cramp that did not ease (``long_unrelieved_cramp_nights_ago``)
+    A cramp (night or day) of the last :data:`SHAPE_DAYS` (90) nights that lasted more than 10 minutes
+    *and* was logged as not eased by stretching or by standing and walking (what helped: "stretched the
+    muscle" or "stood up and walked", with "did that help?" answered no; the relief flow stores "nothing
+    helped" that way). The evidence file's red flag is a cramp of more than 10 minutes that does not ease
+    with stretching or exercise (section 5.4), and the mean cramp lasts 9 minutes, so a long cramp alone
+    is not one. 600 s stays silent; 601 s, or the "over 10 min" chip (stored as 900 s), counts. The fact
+    is how many nights ago the latest such cramp was: 0 for tonight, 1 for last night. The rules give
+    same-day advice for 0 or 1 and "see a doctor soon" for an older one, so that the advice fits when the
+    cramp happened.
 
 Cramps elsewhere (``share_outside_calf_foot``)
     Of the cramps in the last 90 nights whose muscle was noted, the share that was not the calf or the
@@ -37,9 +43,10 @@ A clear rise in frequency (``cramps_began_or_worsened``, ``clear_rise_ratio``)
       nights, the count in the recent 28 is Binomial(n, 28/84) under "no change".
 
     Then ``cramps_began_or_worsened`` is the first night of the recent 28 and ``clear_rise_ratio`` the
-    rise (rounded to 2 decimals); both are absent otherwise. Cramps are about twice as common at the
-    height of summer as in midwinter across large populations (evidence section 2), so a rise in spring
-    or early summer may be the season; the rule's advice says so.
+    rise (rounded to 2 decimals); both are absent otherwise. Across large populations, new quinine
+    prescriptions and searches for leg cramps (proxies for cramps, not counted cramps) about double from
+    midwinter to midsummer (evidence section 2), so a rise in spring or early summer may be the season;
+    the rule's advice says so.
 
 Medicines (``medications``)
     The diary's medicines taken now (not stopped, or stopped today or later), and, when the diary shows
@@ -80,6 +87,10 @@ EMPTY_BASELINE = 0.5
 
 OVER_TEN_CHIP_S = 900
 """The "over 10 min" duration chip of the episode form stores this many seconds."""
+LONG_CRAMP_S = 600
+"""A cramp counts as long when it lasted more than this many seconds (evidence section 5.4)."""
+EASING_TRIED = frozenset({"stretch", "walk"})
+"""What was tried, for "did not ease with stretching or exercise": stretching, or standing and walking."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +103,15 @@ class EpisodeFact:
     daytime: bool
     day: date | None = None
     """The local calendar day the cramp began, for the wording; the night's date when not given."""
+    relief: str = ""
+    """What helped most, as the diary stores it (``stretch``, ``walk``, ...); ``""`` when not noted."""
+    relief_helped: bool | None = None
+
+    @property
+    def long_and_unrelieved(self) -> bool:
+        """Longer than 10 minutes, and stretching or walking was tried and did not help."""
+        return ((self.duration_s or 0) > LONG_CRAMP_S and self.relief in EASING_TRIED
+                and self.relief_helped is False)
 
 
 @dataclass(frozen=True)
@@ -198,16 +218,19 @@ def clear_rise(nights: Iterable[NightFact], today: date) -> Rise | None:
 
 # ---- the facts -----------------------------------------------------------------------------------
 
-def _longest(episodes: list[EpisodeFact], today: date) -> tuple[dict[str, Any], dict[str, str]]:
-    timed = [e for e in episodes if e.duration_s is not None]
-    if not timed:
+def _long_unrelieved(episodes: list[EpisodeFact], today: date) -> tuple[dict[str, Any], dict[str, str]]:
+    long = [e for e in episodes if e.long_and_unrelieved]
+    if not long:
         return {}, {}
-    longest = max(timed, key=lambda e: (e.duration_s or 0, e.night))
-    seconds = longest.duration_s or 0
-    when = day_words(longest.day or longest.night, today)
-    words = (f"a cramp logged as lasting over 10 minutes on {when}" if seconds == OVER_TEN_CHIP_S
-             else f"a cramp of {duration_words(seconds)} on {when}")
-    return {"longest_episode_minutes": round(seconds / 60, 2)}, {"diary.longest_episode_minutes": words}
+    latest = max(long, key=lambda e: (e.night, e.day or e.night, e.duration_s or 0))
+    seconds = latest.duration_s or 0
+    when = day_words(latest.day or latest.night, today)
+    length = ("logged as lasting over 10 minutes" if seconds == OVER_TEN_CHIP_S
+              else f"of {duration_words(seconds)}")
+    tried = "stretching" if latest.relief == "stretch" else "standing and walking"
+    words = f"a cramp {length} on {when} that did not ease with {tried}"
+    return ({"long_unrelieved_cramp_nights_ago": (today - latest.night).days},
+            {"diary.long_unrelieved_cramp_nights_ago": words})
 
 
 def _shares(episodes: list[EpisodeFact]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -257,7 +280,7 @@ def examine(episodes: Iterable[EpisodeFact], nights: Iterable[NightFact],
     recent = [e for e in episodes if since <= e.night <= today]
     facts: dict[str, Any] = {}
     reasons: dict[str, str] = {}
-    for part_facts, part_reasons in (_longest(recent, today), _shares(recent)):
+    for part_facts, part_reasons in (_long_unrelieved(recent, today), _shares(recent)):
         facts.update(part_facts)
         reasons.update(part_reasons)
     rise = clear_rise(nights, today)

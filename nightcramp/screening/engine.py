@@ -3,9 +3,15 @@
 Rules are evaluated in three-valued logic: a fact that was not answered is *unknown*, never "no".
 ``all`` is false as soon as one part is false, ``any`` is true as soon as one part is true; otherwise an
 unknown part leaves the rule unknown. A true rule is a finding; an unknown rule is listed as unanswered
-("we could not check ...") and still counts towards the overall urgency, so leaving a question out can
-never make the result less urgent. Facts from the diary (``diary.*``) are observations: one that is
-absent simply did not happen, so it never leaves a rule unknown.
+("we could not check ...") with the most urgent tier among them beside the headline
+(``unanswered_urgency``), so leaving a question out never hides what it could mean. The headline
+``urgency`` is the most urgent *finding*.
+
+A yes/no question answered "not sure" (``"not_sure"``) is never read as "no" either: it counts as a yes
+for the rule, and the finding carries the keys in ``unsure`` (a *possible* finding, which the pages word
+as "you were not sure whether ..."). So a "not sure" to a warning sign gives that sign's tier, exactly as
+a "yes" does. Facts from the diary (``diary.*``) are observations: one that is absent simply did not
+happen, so it never leaves a rule unknown.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from nightcramp.knowledge import Knowledge, load, match_medicine, schema
+from nightcramp.knowledge import Knowledge, load, match_medicine, schema, suggest_medicines
 from nightcramp.knowledge.loader import (
     AllOf,
     AnyOf,
@@ -60,6 +66,16 @@ class Finding:
     sources: tuple[SourceRef, ...]
     because: tuple[str, ...]
     medicines: tuple[MedicineHit, ...] = ()
+    unsure: tuple[str, ...] = ()
+    """The answer keys behind the finding that were answered "not sure" (empty: a definite finding)."""
+
+
+@dataclass(frozen=True)
+class UnrecognisedMedicine:
+    name: str
+    """As the person typed it."""
+    did_you_mean: tuple[str, ...]
+    """Close names from the medicine list, for a typo; empty when nothing is close."""
 
 
 @dataclass(frozen=True)
@@ -73,13 +89,14 @@ class Unanswered:
 
 @dataclass(frozen=True)
 class Result:
-    urgency: str
-    """The most urgent tier among findings and rules that could not be checked."""
-    confirmed_urgency: str | None
-    """The most urgent tier among findings only (None when there are none)."""
+    urgency: str | None
+    """The most urgent tier among the findings (possible ones included); None when nothing was found
+    because questions were left open (the self-care rule only fires when everything was checked)."""
+    unanswered_urgency: str | None
+    """The most urgent tier among the rules that could not be checked (None when every rule was)."""
     findings: tuple[Finding, ...]
     unanswered: tuple[Unanswered, ...]
-    unrecognised_medicines: tuple[str, ...]
+    unrecognised_medicines: tuple[UnrecognisedMedicine, ...]
 
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -98,6 +115,7 @@ class _Eval:
     because: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     medicines: tuple[MedicineHit, ...] = ()
+    unsure: tuple[str, ...] = ()
 
 
 _UNKNOWN_WORDS = {
@@ -128,6 +146,8 @@ def _fact(node: Fact, facts: Facts) -> _Eval:
     value = facts.values.get(node.key)
     if value is None:
         return _Eval(None, missing=(facts.reported_as.get(node.key, node.key),))
+    if value == schema.NOT_SURE:
+        return _Eval(True, because=(node.key,), unsure=(node.key,))
     return _Eval(True, because=(node.key,)) if value else _Eval(False)
 
 
@@ -146,15 +166,19 @@ def _combine(parts: list[_Eval], need_all: bool) -> _Eval:
     if decisive:
         if need_all:
             return _Eval(False)
-        return _Eval(True, because=_join(p.because for p in decisive),
-                     medicines=tuple(m for p in decisive for m in p.medicines))
+        sure = [p for p in decisive if not p.unsure]
+        return _true(sure or decisive)
     unknown = [p for p in parts if p.value is None]
     if unknown:
         return _Eval(None, missing=_join(p.missing for p in unknown))
-    if need_all:
-        return _Eval(True, because=_join(p.because for p in parts),
-                     medicines=tuple(m for p in parts for m in p.medicines))
-    return _Eval(False)
+    return _true(parts) if need_all else _Eval(False)
+
+
+def _true(parts: list[_Eval]) -> _Eval:
+    """A true result that holds because of all ``parts`` (possible if any of them is)."""
+    return _Eval(True, because=_join(p.because for p in parts),
+                 medicines=tuple(m for p in parts for m in p.medicines),
+                 unsure=_join(p.unsure for p in parts))
 
 
 def _join(groups: Any) -> tuple[str, ...]:
@@ -231,7 +255,8 @@ def _with_listed_quinine(facts: Facts, knowledge: Knowledge) -> Facts:
                  for med in (*(facts.medications or ()), *facts.diary_medications)
                  for known in match_medicine(knowledge, med.name))
     answered = facts.values.get("quinine.takes")
-    if answered is True or (not listed and (answered is None or facts.medications is not None)):
+    if answered is True or (not listed and (answered in (None, schema.NOT_SURE)
+                                            or facts.medications is not None)):
         return facts
     takes = True if listed else None
     return Facts({**facts.values, "quinine.takes": takes}, facts.medications, facts.diary,
@@ -247,12 +272,14 @@ def _sources(rule: Rule, knowledge: Knowledge) -> tuple[SourceRef, ...]:
 
 def _finding(rule: Rule, outcome: _Eval, knowledge: Knowledge) -> Finding:
     return Finding(rule=rule.id, urgency=rule.tier, title=rule.title, advice=rule.advice,
-                   sources=_sources(rule, knowledge), because=outcome.because, medicines=outcome.medicines)
+                   sources=_sources(rule, knowledge), because=outcome.because, medicines=outcome.medicines,
+                   unsure=outcome.unsure)
 
 
-def _unrecognised(facts: Facts, knowledge: Knowledge) -> tuple[str, ...]:
+def _unrecognised(facts: Facts, knowledge: Knowledge) -> tuple[UnrecognisedMedicine, ...]:
     meds = (*(facts.medications or ()), *facts.diary_medications)
-    return tuple(dict.fromkeys(m.name for m in meds if not match_medicine(knowledge, m.name)))
+    names = dict.fromkeys(m.name for m in meds if not match_medicine(knowledge, m.name))
+    return tuple(UnrecognisedMedicine(name, suggest_medicines(knowledge, name)) for name in names)
 
 
 def _most_urgent(tiers: list[str]) -> str | None:
@@ -262,9 +289,10 @@ def _most_urgent(tiers: list[str]) -> str | None:
 def screen(answers: Any, diary_facts: Any = None, knowledge: Knowledge | None = None) -> Result:
     """Screen an answers object (see docs/screening.md), optionally with facts derived from the diary.
 
-    ``diary_facts`` may hold ``longest_episode_minutes``, ``share_outside_calf_foot``, ``share_daytime``
-    (0 to 1), ``cramps_began_or_worsened`` (a date the diary shows a clear rise from) and ``medications``
-    (the diary's medicine list, same shape as in the answers). Raises ``AnswersError`` on a bad shape.
+    ``diary_facts`` may hold ``long_unrelieved_cramp_nights_ago``, ``share_outside_calf_foot``,
+    ``share_daytime`` (0 to 1), ``cramps_began_or_worsened`` (a date the diary shows a clear rise from)
+    and ``medications`` (the diary's medicine list, same shape as in the answers). Raises
+    ``AnswersError`` on a bad shape.
     """
     knowledge = knowledge or load()
     facts = _with_listed_quinine(parse(answers, diary_facts), knowledge)
@@ -283,7 +311,6 @@ def screen(answers: Any, diary_facts: Any = None, knowledge: Knowledge | None = 
                                          tuple(_question(k, facts) for k in outcome.missing), rule.advice))
     if fallback is not None and not findings and not unanswered:
         findings.append(_finding(fallback, _Eval(True), knowledge))
-    confirmed = _most_urgent([f.urgency for f in findings])
-    overall = _most_urgent([f.urgency for f in findings] + [u.urgency for u in unanswered])
-    return Result(urgency=overall or "self_care", confirmed_urgency=confirmed, findings=tuple(findings),
+    return Result(urgency=_most_urgent([f.urgency for f in findings]),
+                  unanswered_urgency=_most_urgent([u.urgency for u in unanswered]), findings=tuple(findings),
                   unanswered=tuple(unanswered), unrecognised_medicines=_unrecognised(facts, knowledge))

@@ -1,8 +1,10 @@
 """The screening questionnaire as a Django form that reads and writes the documented answers object.
 
-Every question may be left open: "Not sure" and a blank answer both leave the key out of the answers,
-which the engine reads as "not answered", never as "no". The medicines come from the diary's medicines
-page, so nobody types them twice; the questionnaire only asks whether that list is complete.
+Every question may be left open: a blank answer leaves the key out of the answers ("not answered"), and
+"Not sure" stores ``"not_sure"``. Neither is ever read as "no": a "not sure" to a warning sign counts like
+a "yes" towards how soon to act, and the result says the person was not sure. The medicines come from the
+diary's medicines page, so nobody types them twice; the questionnaire only asks whether that list is
+complete.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from nightcramp.diary.models import Medication, Profile
 from nightcramp.knowledge import schema
 
 YES_NO_UNSURE = [("yes", "Yes"), ("no", "No"), ("unsure", "Not sure")]
-TO_BOOL = {"yes": True, "no": False}
-FROM_BOOL = {True: "yes", False: "no"}
+TO_BOOL: dict[str, bool | str] = {"yes": True, "no": False, "unsure": schema.NOT_SURE}
+"""Form choice -> answers value (``"not_sure"`` for "Not sure")."""
+FROM_BOOL: dict[bool | str, str] = {value: choice for choice, value in TO_BOOL.items()}
 MEDICINE_LOOKBACK_DAYS = 365
 """Medicines stopped within this many days still count: one may have started cramps that outlast it."""
 
@@ -29,7 +32,8 @@ SYMPTOM_GROUPS: list[tuple[str, str, list[tuple[str, str, str]]]] = [
          "gone?",
          ""),
         ("breathless_or_chest_pain",
-         "Have you suddenly become short of breath, or do you have pain in your chest?", ""),
+         "Have you suddenly become short of breath, or do you have sudden pain in your chest?",
+         "With or without a painful or swollen leg."),
         ("cramp_over_10_min_despite_stretching",
          "Has a cramp lasted more than 10 minutes, even though you stretched the muscle?", ""),
         ("dirty_wound_or_toxin_exposure",
@@ -96,6 +100,8 @@ class QuestionnaireForm(forms.Form):
     quinine_palpitations_fainting_vision_or_hearing = _ternary(
         "If you take quinine: have you had a racing or fluttering heartbeat, fainting, changes in your "
         "eyesight, ringing in the ears or poorer hearing?")
+    quinine_confusion = _ternary("If you take quinine: have you felt confused, or has anyone said you seem "
+                                 "confused?")
     quinine_months_since_last_break = forms.IntegerField(
         label="If you take quinine: how many months since your last break from it?", required=False,
         min_value=0, max_value=1200, widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
@@ -169,7 +175,7 @@ class QuestionnaireForm(forms.Form):
                 {"name": m.name, "started": m.started.isoformat() if m.started else None}
                 for m in self.medicines]
         quinine: dict[str, Any] = {}
-        for key in ("takes", "bleeding_or_bruising", "palpitations_fainting_vision_or_hearing"):
+        for key in ("takes", "bleeding_or_bruising", "palpitations_fainting_vision_or_hearing", "confusion"):
             if data.get(f"quinine_{key}") in TO_BOOL:
                 quinine[key] = TO_BOOL[data[f"quinine_{key}"]]
         if data.get("quinine_months_since_last_break") is not None:
@@ -199,7 +205,8 @@ class QuestionnaireForm(forms.Form):
             initial["conditions"] = list(answers["conditions"]) or [NONE]
         for key, value in (answers.get("quinine") or {}).items():
             if value is not None:
-                initial[f"quinine_{key}"] = FROM_BOOL[value] if isinstance(value, bool) else int(value)
+                initial[f"quinine_{key}"] = (FROM_BOOL[value] if isinstance(value, bool | str)
+                                             else int(value))
         if answers.get("cramps_began_or_worsened"):
             initial["cramps_began_or_worsened"] = answers["cramps_began_or_worsened"]
         return initial

@@ -29,7 +29,7 @@ from nightcramp.screening.models import Screening
 GET_OR_POST = require_http_methods(["GET", "POST"])
 
 HEADLINES = {
-    "emergency": "Call the emergency number now",
+    "emergency": "Call the emergency number now",  # the advice below names the number (places.fill)
     "same_day": "Get medical advice today",
     "soon": "See a doctor within about two weeks",
     "routine": "Mention it at your next routine appointment",
@@ -51,6 +51,8 @@ class ShownFinding:
     finding: Finding
     label: str
     because: list[str]
+    unsure: list[str]
+    """The questions behind it that were answered "not sure", in plain words (empty: a definite finding)."""
 
 
 @dataclass
@@ -74,14 +76,17 @@ class Shown:
 
 def arrange(result: Result) -> Shown:
     findings = sorted(result.findings, key=lambda f: schema.tier_rank(f.urgency))
-    confirmed = result.confirmed_urgency
+    confirmed = result.urgency
     limit = schema.tier_rank(confirmed) if confirmed else len(schema.TIERS)
     open_items = sorted(result.unanswered, key=lambda u: schema.tier_rank(u.urgency))
     return Shown(
         result=result,
         headline=tier_label(confirmed) if confirmed else None,
         headline_tier=confirmed,
-        findings=[ShownFinding(f, tier_label(f.urgency), because_words(f.because)) for f in findings],
+        findings=[ShownFinding(f, tier_label(f.urgency),
+                               because_words(tuple(k for k in f.because if k not in f.unsure)),
+                               because_words(f.unsure))
+                  for f in findings],
         open_urgent=[OpenCheck(u, tier_label(u.urgency)) for u in open_items
                      if schema.tier_rank(u.urgency) < limit],
         open_other=[OpenCheck(u, tier_label(u.urgency)) for u in open_items

@@ -46,17 +46,20 @@ def diary_records(user: User, today: date) -> tuple[list[EpisodeFact], list[Nigh
     first = today - timedelta(days=RISE_HORIZON_DAYS - 1)
     rows = (Night.objects.filter(user=user, date__range=(first, today)).order_by()
             .values_list("date", "cramps_reported", "checked_in_at", "episodes__id", "episodes__daytime",
-                         "episodes__duration_s", "episodes__muscle", "episodes__started_at", "episodes__tz"))
+                         "episodes__duration_s", "episodes__muscle", "episodes__started_at", "episodes__tz",
+                         "episodes__relief", "episodes__relief_helped"))
     nights: dict[date, dict[str, Any]] = {}
     episodes: list[EpisodeFact] = []
-    for day, reported, checked_in, episode_id, daytime, duration_s, muscle, started_at, tz in rows:
+    for (day, reported, checked_in, episode_id, daytime, duration_s, muscle, started_at, tz,
+         relief, relief_helped) in rows:
         night = nights.setdefault(day, {"reported": reported, "checked_in": checked_in is not None,
                                         "count": 0})
         if episode_id is None:
             continue
         night["count"] += 0 if daytime else 1
         episodes.append(EpisodeFact(night=day, duration_s=duration_s, muscle=muscle, daytime=daytime,
-                                    day=localize(started_at, tz).date()))
+                                    day=localize(started_at, tz).date(), relief=relief,
+                                    relief_helped=relief_helped))
     night_facts = [NightFact(day, _cramps(n)) for day, n in nights.items()]
     medications = [MedicationFact(name, started, stopped) for name, started, stopped
                    in Medication.objects.filter(user=user).values_list("name", "started", "stopped")]

@@ -92,9 +92,10 @@ SELF_REPORTED = (
 )
 HEALTH_CHECK_NOTE = (
     "Worked out by nightcramp from the person's own answers to its health check, with the rules of this "
-    "release. It says how soon to seek medical advice; it is not a diagnosis. The overall tier also counts "
-    "checks that could not be made because a question was left open (interpretation 'IND'); findings are "
-    "marked 'POS'."
+    "release. It says how soon to seek medical advice; it is not a diagnosis. The value is the tier of the "
+    "most urgent finding (interpretation 'POS'; a finding whose answer was 'not sure' is marked so in its "
+    "text). Checks that could not be made because a question was left open are listed with the tier they "
+    "would have (interpretation 'IND'); with nothing found and questions open, the value is absent."
 )
 
 
@@ -203,7 +204,9 @@ class _Export:
 
     def screening(self, screening: Screening, result: Result) -> None:
         components = [
-            {"code": _concept((SCREENING_RULES, f.rule, f.title), text=f"Finding: {f.title}"),
+            {"code": _concept((SCREENING_RULES, f.rule, f.title),
+                              text=f"{'Possible finding (answered not sure)' if f.unsure else 'Finding'}: "
+                                   f"{f.title}"),
              "valueCodeableConcept": _tier(f.urgency),
              "interpretation": _interpretation("POS", "Positive")}
             for f in sorted(result.findings, key=lambda f: schema.tier_rank(f.urgency))
@@ -219,9 +222,12 @@ class _Export:
             "code": _named(HEALTH_CHECK),
             "subject": self.patient,
             "effectiveDateTime": _stamp(localize(screening.created_at, self.profile.time_zone)),
-            "valueCodeableConcept": _tier(result.urgency),
             "note": [{"text": HEALTH_CHECK_NOTE}],
         }
+        if result.urgency is None:
+            data["dataAbsentReason"] = _concept((DATA_ABSENT_REASON, "asked-unknown", "Asked But Unknown"))
+        else:
+            data["valueCodeableConcept"] = _tier(result.urgency)
         if components:
             data["component"] = components
         self._add(Observation, data)

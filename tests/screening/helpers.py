@@ -20,7 +20,8 @@ def negative_answers() -> dict[str, Any]:
         "conditions": [],
         "medications": [],
         "quinine": {"takes": False, "bleeding_or_bruising": False,
-                    "palpitations_fainting_vision_or_hearing": False, "months_since_last_break": 0},
+                    "palpitations_fainting_vision_or_hearing": False, "confusion": False,
+                    "months_since_last_break": 0},
         "cramps_began_or_worsened": BEGAN,
     }
 

@@ -58,32 +58,68 @@ def exact_tail(k: int, n: int, p: Fraction) -> Fraction:
     return sum((comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1)), Fraction(0))
 
 
-# ---- the longest cramp ---------------------------------------------------------------------------
+# ---- a long cramp that did not ease -------------------------------------------------------------
+
+def unrelieved(days_ago: int = 1, seconds: int = 1500, relief: str = "stretch",
+               helped: bool | None = False, day: date | None = None) -> EpisodeFact:
+    return EpisodeFact(night=ago(days_ago), duration_s=seconds, muscle="calf", daytime=False, day=day,
+                       relief=relief, relief_helped=helped)
+
 
 @pytest.mark.parametrize(("seconds", "fires"), [(600, False), (601, True), (660, True), (900, True)])
 def test_a_cramp_fires_the_same_day_rule_only_when_longer_than_ten_minutes(seconds: int, fires: bool) -> None:
-    facts = derive([cramp(seconds=seconds), cramp(seconds=30)], [], [], TODAY)
-    assert facts["longest_episode_minutes"] == round(seconds / 60, 2)
+    facts = derive([unrelieved(seconds=seconds), cramp(seconds=30)], [], [], TODAY)
     assert ("cramp_over_10_minutes" in fired(facts)) is fires
+    assert facts.get("long_unrelieved_cramp_nights_ago") == (1 if fires else None)
 
 
-def test_the_longest_cramp_is_looked_for_in_the_last_ninety_nights_only() -> None:
-    assert derive([cramp(days_ago=90, seconds=1500)], [], [], TODAY) == {}
-    assert derive([cramp(days_ago=89, seconds=1500)], [], [], TODAY) == {"longest_episode_minutes": 25}
-    assert derive([cramp(days_ago=-1, seconds=1500)], [], [], TODAY) == {}  # a night after today
+@pytest.mark.parametrize(("relief", "helped"), [
+    ("", None), ("stretch", True), ("walk", True), ("stretch", None), ("massage", False), ("none", None),
+    ("heat", False)])
+def test_a_long_cramp_alone_is_not_a_red_flag(relief: str, helped: bool | None) -> None:
+    """The red flag is more than 10 minutes *and* not easing with stretching or walking (evidence 5.4)."""
+    assert derive([unrelieved(seconds=1500, relief=relief, helped=helped)], [], [], TODAY) == {}
 
 
-def test_the_longest_cramp_is_named_in_plain_words() -> None:
+@pytest.mark.parametrize("relief", ["stretch", "walk"])
+def test_a_long_cramp_that_stretching_or_walking_did_not_ease_counts(relief: str) -> None:
+    facts = derive([unrelieved(relief=relief, helped=False)], [], [], TODAY)
+    assert facts == {"long_unrelieved_cramp_nights_ago": 1}
+
+
+@pytest.mark.parametrize(("days_ago", "rule"), [
+    (0, "cramp_over_10_minutes"), (1, "cramp_over_10_minutes"), (2, "long_cramp_in_diary"),
+    (30, "long_cramp_in_diary"), (89, "long_cramp_in_diary")])
+def test_the_advice_fits_when_the_long_cramp_happened(days_ago: int, rule: str) -> None:
+    """Tonight or last night: get advice today. Older: see a doctor soon, never "today" about old news."""
+    facts = derive([unrelieved(days_ago=days_ago)], [], [], TODAY)
+    assert fired(facts) == [rule]
+    tiers = {f.rule: f.urgency for f in screen(negative_answers(), diary_facts=facts).findings}
+    assert tiers[rule] == ("same_day" if days_ago <= 1 else "soon")
+
+
+def test_the_latest_long_cramp_decides_and_only_the_last_ninety_nights_count() -> None:
+    both = derive([unrelieved(days_ago=40), unrelieved(days_ago=1)], [], [], TODAY)
+    assert both == {"long_unrelieved_cramp_nights_ago": 1}
+    assert derive([unrelieved(days_ago=90)], [], [], TODAY) == {}
+    assert derive([unrelieved(days_ago=89)], [], [], TODAY) == {"long_unrelieved_cramp_nights_ago": 89}
+    assert derive([unrelieved(days_ago=-1)], [], [], TODAY) == {}  # a night after today
+
+
+def test_the_long_cramp_is_named_in_plain_words() -> None:
     long_one = EpisodeFact(night=date(2026, 3, 2), duration_s=1500, muscle="calf", daytime=False,
-                           day=date(2026, 3, 3))
+                           day=date(2026, 3, 3), relief="stretch", relief_helped=False)
     reasons = examine([long_one, cramp(seconds=60)], [], [], date(2026, 3, 20)).reasons
-    assert reasons == {"diary.longest_episode_minutes": "a cramp of 25 minutes on 3 March"}
-    new_year = EpisodeFact(night=date(2025, 12, 20), duration_s=900, muscle="", daytime=False)
+    assert reasons == {"diary.long_unrelieved_cramp_nights_ago":
+                       "a cramp of 25 minutes on 3 March that did not ease with stretching"}
+    new_year = EpisodeFact(night=date(2025, 12, 20), duration_s=900, muscle="", daytime=False, relief="walk",
+                           relief_helped=False)
     chip = examine([new_year], [], [], date(2026, 1, 5)).reasons
-    assert chip == {
-        "diary.longest_episode_minutes": "a cramp logged as lasting over 10 minutes on 20 December 2025"}
-    odd = examine([cramp(seconds=601)], [], [], TODAY).reasons["diary.longest_episode_minutes"]
-    assert odd == "a cramp of 10 min 1 s on 9 July"
+    assert chip == {"diary.long_unrelieved_cramp_nights_ago": "a cramp logged as lasting over 10 minutes on "
+                                                              "20 December 2025 that did not ease with "
+                                                              "standing and walking"}
+    odd = examine([unrelieved(seconds=601)], [], [], TODAY).reasons["diary.long_unrelieved_cramp_nights_ago"]
+    assert odd == "a cramp of 10 min 1 s on 9 July that did not ease with stretching"
 
 
 # ---- cramps elsewhere and by day -----------------------------------------------------------------
@@ -234,9 +270,10 @@ def test_a_medicine_started_before_the_rise_is_flagged_one_started_after_it_is_n
 
 
 def test_everything_derive_returns_has_the_documented_shape() -> None:
-    facts = derive([cramp(seconds=1200, muscle="hamstring", daytime=True) for _ in range(4)],
+    facts = derive([EpisodeFact(night=ago(1), duration_s=1200, muscle="hamstring", daytime=True,
+                                relief="stretch", relief_helped=False) for _ in range(4)],
                    diary(14, 9), [MedicationFact("Eplerenone", ago(50))], TODAY)
-    assert set(facts) == {"longest_episode_minutes", "share_outside_calf_foot", "share_daytime",
+    assert set(facts) == {"long_unrelieved_cramp_nights_ago", "share_outside_calf_foot", "share_daytime",
                           "cramps_began_or_worsened", "clear_rise_ratio", "medications"}
     parse({}, facts)  # raises on a shape the engine does not accept
     assert derive([], [], [], TODAY) == {}

@@ -6,11 +6,13 @@ from nightcramp.screening.engine import screen
 from tests.screening.helpers import negative_answers
 
 
-def test_a_logged_episode_over_ten_minutes_fires_the_same_day_rule() -> None:
-    result = screen(negative_answers(), diary_facts={"longest_episode_minutes": 14})
+def test_a_long_unrelieved_cramp_of_last_night_fires_the_same_day_rule_an_older_one_the_soon_rule() -> None:
+    result = screen(negative_answers(), diary_facts={"long_unrelieved_cramp_nights_ago": 1})
     assert [f.rule for f in result.findings] == ["cramp_over_10_minutes"]
-    assert result.findings[0].because == ("diary.longest_episode_minutes",)
-    assert screen(negative_answers(), diary_facts={"longest_episode_minutes": 10}).urgency == "self_care"
+    assert result.findings[0].because == ("diary.long_unrelieved_cramp_nights_ago",)
+    older = screen(negative_answers(), diary_facts={"long_unrelieved_cramp_nights_ago": 2})
+    assert [(f.rule, f.urgency) for f in older.findings] == [("long_cramp_in_diary", "soon")]
+    assert "today" not in older.findings[0].advice.split(".")[0]
 
 
 def test_cramps_often_outside_the_calf_or_by_day_fire_the_soon_rule() -> None:
@@ -57,7 +59,8 @@ def test_a_clear_rise_fires_even_when_no_question_was_answered() -> None:
 
 
 def test_a_rise_after_a_new_medicine_fires_both_rules_and_a_long_cramp_leads() -> None:
-    facts = {"clear_rise_ratio": 2.4, "cramps_began_or_worsened": "2026-05-20", "longest_episode_minutes": 12,
+    facts = {"clear_rise_ratio": 2.4, "cramps_began_or_worsened": "2026-05-20",
+             "long_unrelieved_cramp_nights_ago": 0,
              "medications": [{"name": "Salmeterol 50 micrograms inhaler", "started": "2026-04-30"}]}
     result = screen(negative_answers(), diary_facts=facts)
     assert [f.rule for f in result.findings] == ["cramp_over_10_minutes", "medicine_started_before_cramps",

@@ -22,7 +22,7 @@ def test_it_names_several_medicines_with_their_class_strength() -> None:
     assert by_name["fluticasone+salmeterol"].atc == "R03AK06"
     assert "2.55 (95% CI 2.06-3.12)" in by_name["fluticasone+salmeterol"].classes[0]["association"]
     assert "1.48 (95% CI 1.29-1.68)" in by_name["indapamide"].classes[0]["association"]
-    assert result.unrecognised_medicines == ("Ramipril 5 mg",)
+    assert [m.name for m in result.unrecognised_medicines] == ["Ramipril 5 mg"]
 
 
 def test_the_advice_never_says_stop() -> None:

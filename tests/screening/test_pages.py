@@ -25,6 +25,7 @@ ALL_NO = {f"symptom_{k}": "no" for k in (
 COMPLETE = {**ALL_NO, "age": "64", "sex": "female", "pregnant": "no", "conditions": ["none"],
             "medications_complete": "none", "quinine_takes": "no",
             "quinine_bleeding_or_bruising": "no", "quinine_palpitations_fainting_vision_or_hearing": "no",
+            "quinine_confusion": "no",
             "quinine_months_since_last_break": "", "cramps_began_or_worsened": ""}
 
 
@@ -68,16 +69,45 @@ def test_a_same_day_finding_comes_first_with_why_and_sources(owner_client):
 
 
 @pytest.mark.django_db
-def test_open_questions_are_named_and_never_read_as_no(owner_client, owner):
+def test_not_sure_to_an_emergency_sign_is_stored_and_headlined_as_that_sign(owner_client, owner):
     data = {**COMPLETE, "symptom_breathless_or_chest_pain": "unsure",
             "symptom_calf_swelling_warmth_or_redness": "yes"}
     page = text(submit(owner_client, data))
     stored = Screening.objects.get(user=owner).answers
+    assert stored["symptoms"]["breathless_or_chest_pain"] == "not_sure"
+    headline = page.split("Sudden chest pain or sudden breathlessness")[0]
+    assert "Call the emergency number now" in headline
+    assert "You were not sure about sudden breathlessness or chest pain." in page
+    assert "Swollen, warm or red calf" in page
+
+
+@pytest.mark.django_db
+def test_open_questions_are_named_and_never_read_as_no(owner_client, owner):
+    data = {**COMPLETE, "symptom_calf_swelling_warmth_or_redness": "yes"}
+    del data["symptom_breathless_or_chest_pain"]
+    page = text(submit(owner_client, data))
+    stored = Screening.objects.get(user=owner).answers
     assert "breathless_or_chest_pain" not in stored["symptoms"]
     # A swollen calf was found (same day), but the open breathlessness question could make it an emergency.
+    assert "Get medical advice today" in page.split("We could not check these")[0]
     assert "We could not check these" in page
-    assert "Swollen calf with breathlessness or chest pain" in page
+    assert "Sudden chest pain or sudden breathlessness" in page
     assert "sudden breathlessness or chest pain" in page
+
+
+@pytest.mark.django_db
+def test_a_not_sure_answer_comes_back_as_not_sure_on_the_next_check(owner_client, owner):
+    submit(owner_client, {**COMPLETE, "symptom_muscle_twitching": "unsure", "quinine_confusion": "unsure"})
+    page = owner_client.get(reverse("screening:questionnaire")).content.decode()
+    for name in ("symptom_muscle_twitching", "quinine_confusion"):
+        checked = re.search(rf'<input[^>]*name="{name}"[^>]*value="unsure"[^>]*checked', page)
+        assert checked, name
+
+
+@pytest.mark.django_db
+def test_the_questionnaire_asks_about_confusion_on_quinine(owner_client):
+    page = text(owner_client.get(reverse("screening:questionnaire")))
+    assert "If you take quinine: have you felt confused" in page
 
 
 @pytest.mark.django_db
@@ -100,7 +130,16 @@ def test_medicines_come_from_the_diary_and_are_reviewed(owner_client, owner):
     assert {"name": "Atorvastatin", "started": "2026-01-10"} in stored["medications"]
     assert "A medicine linked to cramps started before they began or got worse" in page
     assert "Do not stop or change a prescribed medicine on your own" in page
-    assert "Medicines we do not know" in page and "Made-up-ol" in page
+    assert "Medicines not on our list" in page and "Made-up-ol" in page
+
+
+@pytest.mark.django_db
+def test_a_misspelt_medicine_is_shown_back_with_a_suggestion(owner_client, owner):
+    save_medication(owner, name="Lasics 40 mg", started=date(2026, 1, 10))
+    page = text(submit(owner_client, {**COMPLETE, "medications_complete": "yes",
+                                      "cramps_began_or_worsened": "2026-03-01"}))
+    assert "Lasics 40 mg: did you mean Lasix (furosemide)?" in page
+    assert "correct it on your medicines page" in page
 
 
 @pytest.mark.django_db

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from nightcramp.knowledge import load
+from nightcramp.knowledge import load, schema
 from nightcramp.knowledge.loader import (
     AllOf,
     AnyOf,
@@ -104,6 +104,20 @@ def test_it_fires_the_rule_on_its_trigger(rule: Rule, way: Way) -> None:
     assert "self_care_routine" not in {f.rule for f in result.findings}
 
 
+def _unsure(way: Way) -> Way:
+    """The same way with every yes to a question (not a condition or a diary fact) answered "not sure"."""
+    return {k: (schema.NOT_SURE if v is True and not k.startswith(("conditions.", "diary.")) else v)
+            for k, v in way.items()}
+
+
+@pytest.mark.parametrize(("rule", "way"), [c for c in _cases("fire") if _unsure(c.values[1]) != c.values[1]])
+def test_a_not_sure_fires_the_rule_as_a_possible_finding(rule: Rule, way: Way) -> None:
+    answers, diary = build(_unsure(way))
+    finding = next(f for f in screen(answers, diary_facts=diary).findings if f.rule == rule.id)
+    assert finding.urgency == rule.tier
+    assert finding.unsure and set(finding.unsure) <= set(finding.because)
+
+
 @pytest.mark.parametrize(("rule", "way"), _cases("silent"))
 def test_it_stays_silent_without_the_trigger(rule: Rule, way: Way) -> None:
     answers, diary = build(way)
@@ -115,7 +129,7 @@ def test_it_stays_silent_without_the_trigger(rule: Rule, way: Way) -> None:
 def test_every_rule_is_silent_on_an_all_no_questionnaire_except_self_care() -> None:
     result = screen(build({})[0])
     assert [f.rule for f in result.findings] == ["self_care_routine"]
-    assert result.urgency == "self_care" and result.confirmed_urgency == "self_care"
+    assert result.urgency == "self_care" and result.unanswered_urgency is None
     assert result.unanswered == ()
 
 

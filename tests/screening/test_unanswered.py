@@ -1,4 +1,8 @@
-"""Missing answers mean "not answered", never "no": they never lower urgency and are reported as unchecked."""
+"""Missing answers mean "not answered", never "no": they are reported as unchecked, beside the headline.
+
+The headline (``urgency``) is the most urgent finding; ``unanswered_urgency`` is the most urgent rule that
+could not be checked. Together they never drop when an answer is removed.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from nightcramp.knowledge import schema
 from nightcramp.screening.engine import screen
 from tests.screening.helpers import build
 
-answer = st.one_of(st.booleans(), st.none())
+answer = st.one_of(st.booleans(), st.none(), st.just(schema.NOT_SURE))
 day = st.dates(min_value=date(2023, 1, 1), max_value=date(2026, 12, 31)).map(lambda d: d.isoformat())
 medicine = st.fixed_dictionaries(
     {"name": st.sampled_from(["salmeterol", "Spironolactone 25 mg", "paracetamol", "quinine sulfate",
@@ -29,9 +33,16 @@ answers_strategy = st.fixed_dictionaries({}, optional={
     "medications": st.lists(medicine, max_size=3),
     "quinine": st.fixed_dictionaries({}, optional={
         "takes": answer, "bleeding_or_bruising": answer, "palpitations_fainting_vision_or_hearing": answer,
+        "confusion": answer,
         "months_since_last_break": st.one_of(st.none(), st.integers(0, 24))}),
     "cramps_began_or_worsened": st.one_of(st.none(), day),
 })
+
+
+def overall(result: Any) -> int:
+    """The rank of the most urgent tier among the findings and the rules left unchecked."""
+    tiers = [t for t in (result.urgency, result.unanswered_urgency) if t is not None]
+    return min(schema.tier_rank(t) for t in tiers)
 
 
 def removable_paths(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
@@ -66,7 +77,7 @@ def test_removing_any_answer_never_lowers_urgency(answers: dict[str, Any], data:
         return
     path = data.draw(st.sampled_from(paths))
     before, after = screen(answers), screen(without(answers, path))
-    assert schema.tier_rank(after.urgency) <= schema.tier_rank(before.urgency)
+    assert overall(after) <= overall(before)
     still_open = {f.rule for f in after.findings} | {u.rule for u in after.unanswered}
     assert {f.rule for f in before.findings} - {"self_care_routine"} <= still_open
 
@@ -77,27 +88,37 @@ def test_it_reports_an_unanswered_red_flag_without_inventing_it() -> None:
     answers["symptoms"]["calf_swelling_warmth_or_redness"] = True
     result = screen(answers)
     assert [f.rule for f in result.findings] == ["calf_clot_signs"]
-    assert result.confirmed_urgency == "same_day"
-    assert result.urgency == "emergency"
+    assert result.urgency == "same_day"
+    assert result.unanswered_urgency == "emergency"
     (open_rule,) = result.unanswered
-    assert open_rule.rule == "clot_with_breathlessness"
+    assert open_rule.rule == "chest_pain_or_breathlessness"
     assert open_rule.missing == ({"key": "symptoms.breathless_or_chest_pain",
                                   "question": "sudden breathlessness or chest pain"},)
 
 
 def test_an_answered_no_rules_out_a_combination_with_a_missing_part() -> None:
     answers, _ = build({})
-    del answers["symptoms"]["breathless_or_chest_pain"]
+    del answers["quinine"]["bleeding_or_bruising"]
     result = screen(answers)
     assert result.unanswered == ()
     assert result.urgency == "self_care"
 
 
+def test_one_answered_question_does_not_make_the_headline_an_emergency() -> None:
+    result = screen({"symptoms": {"numbness_or_tingling": True}})
+    assert result.urgency == "routine"
+    assert result.unanswered_urgency == "emergency"
+    assert {u.rule for u in result.unanswered} >= {"chest_pain_or_breathlessness", "wound_or_toxin_exposure"}
+    data = result.as_dict()
+    assert (data["urgency"], data["unanswered_urgency"]) == ("routine", "emergency")
+    assert "confirmed_urgency" not in data
+
+
 def test_an_empty_questionnaire_rules_nothing_out() -> None:
     result = screen({})
     assert result.findings == ()
-    assert result.confirmed_urgency is None
-    assert result.urgency == "emergency"
+    assert result.urgency is None
+    assert result.unanswered_urgency == "emergency"
     assert "self_care_routine" not in {u.rule for u in result.unanswered}
 
 
@@ -108,14 +129,15 @@ def test_it_names_the_medicine_whose_start_date_is_missing() -> None:
     assert open_rule.rule == "medicine_started_before_cramps"
     assert open_rule.missing == (
         {"key": "medications[0].started", "question": "when you started Indapamide 2.5mg"},)
-    assert result.urgency == "routine" and result.confirmed_urgency is None
+    assert result.urgency is None and result.unanswered_urgency == "routine"
+    assert result.findings == ()
 
 
 def test_sex_does_not_answer_the_pregnancy_question() -> None:
     answers, _ = build({"sex": "male"})
     del answers["pregnant"]
     assert {u.rule for u in screen(answers).unanswered} == {"pregnancy"}
-    assert screen(answers).urgency == "routine"
+    assert (screen(answers).urgency, screen(answers).unanswered_urgency) == (None, "routine")
 
 
 def test_quinine_on_the_list_outweighs_a_no_and_an_open_list_leaves_the_no_open() -> None:

@@ -48,25 +48,43 @@ def a_rise(user, last: date) -> None:  # type: ignore[no-untyped-def]
             log_episode(user, started_at=at_night(day), muscle="calf")
 
 
+NOT_EASED = {"relief": "stretch", "relief_helped": False}
+"""What the relief flow stores for "nothing helped: it stopped by itself"."""
+
+
 @time_machine.travel(NOW, tick=False)
-def test_a_long_cramp_raises_a_same_day_notice_on_both_pages(owner, owner_client):
-    log_episode(owner, started_at=at_night(date(2026, 7, 6)), duration_s=12 * 60, muscle="calf")
+def test_last_nights_long_unrelieved_cramp_raises_a_same_day_notice_on_both_pages(owner, owner_client):
+    log_episode(owner, started_at=at_night(date(2026, 7, 9)), duration_s=12 * 60, muscle="calf", **NOT_EASED)
     for body in pages(owner_client):
         assert "Your diary shows something to check" in body
         assert "Get medical advice today" in body
-        assert "A cramp that lasts more than 10 minutes" in body
-        assert "a cramp of 12 minutes on 7 July" in body
+        assert "A cramp that lasts more than 10 minutes and does not ease" in body
+        assert "a cramp of 12 minutes on 10 July that did not ease with stretching" in body
         assert "<strong>Sources:</strong> <cite>" in body
     (notice,) = watch.notices(owner, TODAY)
     assert notice.finding.rule == "cramp_over_10_minutes" and notice.finding.urgency == "same_day"
-    assert notice.because == ("a cramp of 12 minutes on 7 July",)
+    assert notice.because == ("a cramp of 12 minutes on 10 July that did not ease with stretching",)
 
 
 @time_machine.travel(NOW, tick=False)
-def test_a_ten_minute_cramp_or_an_empty_diary_shows_no_notice(owner, owner_client):
+def test_an_older_long_cramp_says_see_a_doctor_soon_not_today(owner, owner_client):
+    log_episode(owner, started_at=at_night(date(2026, 7, 6)), duration_s=12 * 60, muscle="calf", **NOT_EASED)
+    (notice,) = watch.notices(owner, TODAY)
+    assert (notice.finding.rule, notice.finding.urgency) == ("long_cramp_in_diary", "soon")
+    assert notice.because == ("a cramp of 12 minutes on 7 July that did not ease with stretching",)
+    for body in pages(owner_client):
+        assert "See a doctor within about two weeks" in body
+        assert "Get medical advice today" not in body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_ten_minute_cramp_an_eased_long_one_or_an_empty_diary_shows_no_notice(owner, owner_client):
     for body in pages(owner_client):
         assert "Your diary shows something to check" not in body
-    log_episode(owner, started_at=at_night(date(2026, 7, 6)), duration_s=600)
+    log_episode(owner, started_at=at_night(date(2026, 7, 9)), duration_s=600, **NOT_EASED)
+    log_episode(owner, started_at=at_night(date(2026, 7, 8)), duration_s=25 * 60, relief="stretch",
+                relief_helped=True)
+    log_episode(owner, started_at=at_night(date(2026, 7, 7)), duration_s=25 * 60)
     for body in pages(owner_client):
         assert "Your diary shows something to check" not in body
     assert watch.notices(owner, TODAY) == []
@@ -74,17 +92,19 @@ def test_a_ten_minute_cramp_or_an_empty_diary_shows_no_notice(owner, owner_clien
 
 @time_machine.travel(NOW, tick=False)
 def test_a_notice_goes_away_once_the_cramp_is_older_than_ninety_nights(owner):
-    log_episode(owner, started_at=at_night(TODAY - timedelta(days=90)), duration_s=900)
+    log_episode(owner, started_at=at_night(TODAY - timedelta(days=90)), duration_s=900, **NOT_EASED)
     assert watch.notices(owner, TODAY) == []
-    log_episode(owner, started_at=at_night(TODAY - timedelta(days=89)), duration_s=900)
+    log_episode(owner, started_at=at_night(TODAY - timedelta(days=89)), duration_s=900, relief="walk",
+                relief_helped=False)
     (notice,) = watch.notices(owner, TODAY)
     # filed under the night of 12 April, and named by the day it happened (02:00 on the 13th)
-    assert notice.because == ("a cramp logged as lasting over 10 minutes on 13 April",)
+    assert notice.because == ("a cramp logged as lasting over 10 minutes on 13 April that did not ease with "
+                              "standing and walking",)
 
 
 @time_machine.travel(NOW, tick=False)
 def test_what_the_health_check_already_said_is_not_repeated(owner, owner_client):
-    log_episode(owner, started_at=at_night(date(2026, 7, 6)), duration_s=15 * 60)
+    log_episode(owner, started_at=at_night(date(2026, 7, 9)), duration_s=15 * 60, **NOT_EASED)
     answers = negative_answers()
     answers["symptoms"]["cramp_over_10_min_despite_stretching"] = True
     save_screening(owner, answers)
@@ -129,15 +149,16 @@ def test_a_clear_rise_after_a_new_medicine_raises_both_notices(owner, owner_clie
 def test_one_persons_diary_never_raises_or_shows_a_notice_for_another(  # type: ignore[no-untyped-def]
         owner, other, owner_client, other_client):
     a_rise(other, date(2026, 7, 8))
-    log_episode(other, started_at=at_night(date(2026, 7, 6)), duration_s=20 * 60, muscle="hamstring")
+    log_episode(other, started_at=at_night(date(2026, 7, 9)), duration_s=20 * 60, muscle="hamstring",
+                **NOT_EASED)
     save_medication(other, name="Salmeterol secret-inhaler", started=date(2026, 4, 1))
     assert watch.notices(owner, TODAY) == []
     for body in pages(owner_client):
         assert "Your diary shows something to check" not in body and "secret-inhaler" not in body
     assert {n.finding.rule for n in watch.notices(other, TODAY)} >= {"cramp_over_10_minutes"}
-    log_episode(owner, started_at=at_night(date(2026, 7, 7)), duration_s=11 * 60)
+    log_episode(owner, started_at=at_night(date(2026, 7, 7)), duration_s=11 * 60, **NOT_EASED)
     for body in pages(owner_client):
-        assert "a cramp of 11 minutes on 8 July" in body
+        assert "a cramp of 11 minutes on 8 July that did not ease with stretching" in body
         assert "20 minutes" not in body and "secret-inhaler" not in body and "hamstring" not in body.lower()
 
 

@@ -392,7 +392,7 @@ BROKEN: list[tuple[str, Any, str]] = [
      "medications[1].stopped: The stop date is before the start date."),
     ("bad night hours", _profile("night_end_hour", 20), "profile.night_end_hour: 20 is more than 12"),
     ("bad answers", _answers,
-     "screenings[0].answers.symptoms.muscle_twitching: expected true, false or null"),
+     "screenings[0].answers.symptoms.muscle_twitching: expected true, false, \"not_sure\" or null"),
     ("repeated id", _same_id, "nights[1].id: "),
     ("repeated date", _same_date, "nights[1].date: 2026-11-01 appears more than once (first at nights[0])"),
     ("bad washout", _at("experiments", 0, "washout_nights", 7),

@@ -335,10 +335,11 @@ def test_the_latest_health_check_is_an_observation_of_its_tier_findings_and_open
     exported = fhir.bundle(owner, now=NOW)
     check = the(checks(exported))
     result = screen(answers)
-    assert (result.urgency, result.confirmed_urgency) == ("soon", "routine")
+    assert (result.urgency, result.unanswered_urgency) == ("routine", "soon")
     assert check["effectiveDateTime"] == "2026-07-02T20:30:00+01:00"
+    # The value is the most urgent finding; what could not be checked is a component beside it.
     assert check["valueCodeableConcept"]["coding"] == [
-        {"system": fhir.URGENCY_TIERS, "code": "soon", "display": "see a doctor within about two weeks"}]
+        {"system": fhir.URGENCY_TIERS, "code": "routine", "display": "mention it at a routine appointment"}]
     parts = [(c["code"]["coding"][0]["system"], c["code"]["coding"][0]["code"],
               c["valueCodeableConcept"]["coding"][0]["code"], c["interpretation"][0]["coding"][0]["code"])
              for c in check["component"]]
@@ -348,6 +349,26 @@ def test_the_latest_health_check_is_an_observation_of_its_tier_findings_and_open
     assert "not a diagnosis" in check["note"][0]["text"]
     assert len(resources(exported, "Observation")) == 1
     Bundle(exported, strict=True)
+
+
+def test_a_check_with_nothing_found_and_questions_open_has_no_value_but_its_open_checks(owner):
+    save_screening(owner, {"symptoms": {"numbness_or_tingling": False}})
+    check = the(checks(fhir.bundle(owner, now=NOW)))
+    assert "valueCodeableConcept" not in check
+    assert check["dataAbsentReason"]["coding"][0]["code"] == "asked-unknown"
+    interpretations = {c["interpretation"][0]["coding"][0]["code"] for c in check["component"]}
+    assert interpretations == {"IND"}
+    assert "chest_pain_or_breathlessness" in {c["code"]["coding"][0]["code"] for c in check["component"]}
+
+
+def test_a_finding_from_a_not_sure_answer_is_marked_possible(owner):
+    answers = negative_answers()
+    answers["symptoms"]["muscle_twitching"] = "not_sure"
+    save_screening(owner, answers)
+    check = the(checks(fhir.bundle(owner, now=NOW)))
+    assert check["valueCodeableConcept"]["coding"][0]["code"] == "soon"
+    (part,) = check["component"]
+    assert part["code"]["text"] == "Possible finding (answered not sure): Muscle twitching as well as cramps"
 
 
 def test_a_check_with_nothing_to_flag_is_self_care_with_the_fallback_finding(owner):
