@@ -2,7 +2,9 @@
 
 The content is data (``nightcramp/knowledge/education.toml``, validated by
 ``nightcramp.knowledge.education``). Each claim shows its sources as numbered links to the references at
-the bottom of its page. The pages hold no personal data, so anyone may read them, signed in or not.
+the bottom of its page. A section whose every claim states screening rules of one tier is shown in that
+tier's colours with its name in words, as the health check shows its findings. The pages hold no personal
+data, so anyone may read them, signed in or not.
 """
 
 from __future__ import annotations
@@ -15,9 +17,13 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from nightcramp.authz import public
-from nightcramp.knowledge import education
+from nightcramp.knowledge import education, load
 from nightcramp.knowledge.education import Claim, Page, Section
 from nightcramp.knowledge.loader import Source
+
+TIER_NAMES = {"emergency": "Emergency", "same_day": "Today", "soon": "Within about two weeks",
+              "routine": "At your next appointment"}
+"""The tier in words above a section (the same words as the health check's result)."""
 
 
 @dataclass(frozen=True)
@@ -36,10 +42,27 @@ class ShownClaim:
 class ShownSection:
     section: Section
     claims: tuple[ShownClaim, ...]
+    tier: str = ""
+    """The one tier of the rules every claim states; empty when a claim states none or tiers differ."""
+
+    @property
+    def tier_name(self) -> str:
+        return TIER_NAMES.get(self.tier, "")
 
 
-def arrange(page: Page, sources: dict[str, Source]) -> tuple[list[ShownSection], list[Reference]]:
-    """The page's sections with each claim's numbered references, and the reference list in that order."""
+def section_tier(section: Section, tiers: dict[str, str]) -> str:
+    """The tier of a section whose claims all state rules of that one tier (``tiers``: rule id -> tier)."""
+    found = {tiers[rule_id] for claim in section.claims for rule_id in claim.rules}
+    if len(found) != 1 or not all(claim.rules for claim in section.claims):
+        return ""
+    (tier,) = found
+    return tier if tier in TIER_NAMES else ""
+
+
+def arrange(page: Page, sources: dict[str, Source],
+            tiers: dict[str, str] | None = None) -> tuple[list[ShownSection], list[Reference]]:
+    """The page's sections with each claim's numbered references (and the tier of a section that states
+    rules of one tier, given ``tiers``: rule id -> tier), and the reference list in that order."""
     numbers = {sid: n for n, sid in enumerate(page.source_ids(), start=1)}
     references = [Reference(n, sources[sid]) for sid, n in numbers.items()]
     by_id = {r.source.id: r for r in references}
@@ -47,7 +70,7 @@ def arrange(page: Page, sources: dict[str, Source]) -> tuple[list[ShownSection],
         ShownSection(section=s, claims=tuple(
             ShownClaim(claim=c, references=tuple(sorted((by_id[sid] for sid in c.sources),
                                                         key=lambda r: r.number)))
-            for c in s.claims))
+            for c in s.claims), tier=section_tier(s, tiers or {}))
         for s in page.sections
     ]
     return sections, references
@@ -68,7 +91,7 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
         shown = knowledge.page(slug)
     except KeyError:
         raise Http404("No such page") from None
-    sections, references = arrange(shown, knowledge.sources)
+    sections, references = arrange(shown, knowledge.sources, {r.id: r.tier for r in load().rules})
     pages = knowledge.pages
     at = pages.index(shown)
     return render(request, "care/learn/page.html", {

@@ -50,9 +50,15 @@ class Stretch:
     position: str
     picture: str
     how: str
-    tested: bool
+    in_trial: bool
+    """The stretch was part of the trial's routine (standing, or the seated version the trial taught)."""
+    positions_from_trial: bool
+    """The positions in ``how`` are the trial's own (not one stretch could be confirmed so far)."""
     sources: tuple[str, ...]
     note: str = ""
+    """Why a stretch that was not in the trial is offered (required when ``in_trial`` is false)."""
+    positions_note: str = ""
+    """Where the positions come from, in words for people (required when they are not the trial's)."""
 
     def how_for(self, side: str) -> str:
         other = SIDES[1 - SIDES.index(side)]
@@ -119,6 +125,7 @@ class Step:
     how: str
     picture: str
     tested: bool
+    """The stretch was part of the trial's routine (``Stretch.in_trial``); false for an optional extra."""
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -162,7 +169,8 @@ def _timing(data: dict[str, Any], sources: dict[str, Source]) -> Timing:
 
 
 def _stretch(entry: _Entry, sources: dict[str, Source]) -> Stretch:
-    entry.check_fields({"id", "name", "muscle", "position", "picture", "how", "tested", "note", "sources"})
+    entry.check_fields({"id", "name", "muscle", "position", "picture", "how", "in_trial",
+                        "positions_from_trial", "note", "positions_note", "sources"})
     muscle, position = entry.text("muscle"), entry.text("position")
     if muscle not in MUSCLES:
         raise entry.fail("muscle", f"{muscle!r} is not one of {', '.join(MUSCLES)}")
@@ -173,12 +181,22 @@ def _stretch(entry: _Entry, sources: dict[str, Source]) -> Stretch:
         how.format(side="left", other="right")
     except (KeyError, IndexError, ValueError) as exc:
         raise entry.fail("how", f"only {{side}} and {{other}} may stand in braces ({exc})") from None
-    tested = entry.flag("tested", False)
+    in_trial = entry.flag("in_trial", False)
+    from_trial = entry.flag("positions_from_trial", False)
     note = entry.text("note", required=False)
-    if not tested and not note:
-        raise entry.fail("note", "a stretch that was not tested must say so in a note")
+    positions_note = entry.text("positions_note", required=False)
+    if not in_trial and not note:
+        raise entry.fail("note", "a stretch that was not part of the trial must say so in a note")
+    if not in_trial and from_trial:
+        raise entry.fail("positions_from_trial",
+                         "cannot be true for a stretch that was not part of the trial")
+    if in_trial and not from_trial and not positions_note:
+        raise entry.fail("positions_note", "positions that are not the trial's own must say so in a note")
+    if from_trial and positions_note:
+        raise entry.fail("positions_note", "only for positions that are not the trial's own")
     return Stretch(id=entry.text("id"), name=entry.text("name"), muscle=muscle, position=position,
-                   picture=_picture(entry), how=how, tested=tested, note=note, sources=_cites(entry, sources))
+                   picture=_picture(entry), how=how, in_trial=in_trial, positions_from_trial=from_trial,
+                   note=note, positions_note=positions_note, sources=_cites(entry, sources))
 
 
 def _routine(entry: _Entry, stretches: dict[str, Stretch], sources: dict[str, Source]) -> Routine:
@@ -194,8 +212,9 @@ def _routine(entry: _Entry, stretches: dict[str, Stretch], sources: dict[str, So
 
     main, extras = named("stretches", True), named("extras", False)
     for stretch in main:
-        if not stretch.tested:
-            raise entry.fail("stretches", f"{stretch.id!r} was not tested: offer it as an extra")
+        if not stretch.in_trial:
+            raise entry.fail("stretches",
+                             f"{stretch.id!r} was not part of the trial's routine: offer it as an extra")
     return Routine(id=entry.text("id"), title=entry.text("title"), summary=entry.text("summary"),
                    stretches=main, extras=extras, default=entry.flag("default", False),
                    sources=_cites(entry, sources))
@@ -275,15 +294,15 @@ def plan(care: Care, routine: Routine, extras: tuple[str, ...] = ()) -> list[Ste
                           seconds=timing.get_ready_s if first else timing.switch_s, stretch=stretch.id,
                           side=side, hold=0, title=title,
                           say=f"{'Get ready' if first else 'Next'}: {stretch.name.lower()}, {side} leg.",
-                          how=how, picture=stretch.picture, tested=stretch.tested))
+                          how=how, picture=stretch.picture, tested=stretch.in_trial))
         for hold in range(1, timing.holds + 1):
             steps.append(Step(kind="hold", seconds=timing.hold_s, stretch=stretch.id, side=side, hold=hold,
                               title=title, say=f"Hold. {hold} of {timing.holds}.", how=how,
-                              picture=stretch.picture, tested=stretch.tested))
+                              picture=stretch.picture, tested=stretch.in_trial))
             if hold < timing.holds:
                 steps.append(Step(kind="rest", seconds=timing.rest_s, stretch=stretch.id, side=side,
                                   hold=hold, title=title, say="And relax.", how=how, picture=stretch.picture,
-                                  tested=stretch.tested))
+                                  tested=stretch.in_trial))
     return [s for s in steps if s.seconds > 0]
 
 

@@ -1,9 +1,14 @@
 """Load and validate the "Understanding" pages (``education.toml``) against the bibliography. No Django.
 
-Every claim on a page carries the ids of its sources. ``load()`` reads the files shipped in this package
-once and caches the result; ``load_from(directory)`` reads ``education.toml`` and ``bibliography.toml`` from
-any directory (tests use it on deliberately broken copies). Every problem raises :class:`KnowledgeError`
-naming the file, the page, the section, the claim and the field.
+Every claim on a page carries the ids of its sources, and a claim that states the advice of screening
+rules names them (``rules``), so a test can hold the page and the rules to the same tiers. Texts may use
+the placeholders of :mod:`nightcramp.knowledge.places` (``{emergency_number}``, ``{out_of_hours}``): each
+text is kept as written (``template``) and filled with the generic words for display.
+
+``load()`` reads the files shipped in this package once and caches the result; ``load_from(directory)``
+reads ``education.toml`` and ``bibliography.toml`` from any directory (and ``screening_rules.toml`` with
+its ``medicines.toml`` when a claim names rules; tests use it on deliberately broken copies). Every
+problem raises :class:`KnowledgeError` naming the file, the page, the section, the claim and the field.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from nightcramp.knowledge import loader, places
 from nightcramp.knowledge.loader import (
     HERE,
     KnowledgeError,
@@ -35,17 +41,24 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 @dataclass(frozen=True)
 class Claim:
     text: str
+    """The claim in plain words, its placeholders filled with the generic words (``places.fill``)."""
     sources: tuple[str, ...]
+    rules: tuple[str, ...] = ()
+    """The screening rules (ids in ``screening_rules.toml``) whose advice the claim states."""
+    template: str = ""
+    """The claim as written, with its placeholders, for words by country."""
 
 
 @dataclass(frozen=True)
 class Section:
     id: str
     heading: str
+    """Filled like a claim's text; ``heading_template`` is the heading as written."""
     claims: tuple[Claim, ...]
     style: str = "paragraphs"
     popular: str = ""
     """What people often say; when set, the section contrasts it with what the evidence says (the claims)."""
+    heading_template: str = ""
 
 
 @dataclass(frozen=True)
@@ -54,8 +67,10 @@ class Page:
     title: str
     group: str
     summary: str
+    """Filled like a claim's text; ``summary_template`` is the summary as written."""
     sections: tuple[Section, ...]
     action: str = ""
+    summary_template: str = ""
 
     @property
     def claims(self) -> tuple[Claim, ...]:
@@ -87,6 +102,17 @@ def _text(entry: _Entry, field: str, required: bool = True) -> str:
     return " ".join(entry.text(field, required=required).split())
 
 
+def _placed(entry: _Entry, field: str, required: bool = True) -> tuple[str, str]:
+    """A text field that may hold placeholders: (filled with the generic words, as written)."""
+    raw = _text(entry, field, required=required)
+    unknown = places.unknown_placeholders(raw)
+    if unknown:
+        what = "a lone brace" if unknown == ["{"] else f"unknown placeholder {{{unknown[0]}}}"
+        known = ", ".join(f"{{{name}}}" for name in sorted(places.PLACEHOLDERS))
+        raise entry.fail(field, f"{what} (known: {known}; write a brace itself as {{{{ or }}}})")
+    return places.fill(raw), raw
+
+
 def _list(entry: _Entry, field: str, table: str) -> list[Any]:
     value = entry.raw.get(field)
     if not isinstance(value, list) or not value:
@@ -95,15 +121,20 @@ def _list(entry: _Entry, field: str, table: str) -> list[Any]:
 
 
 def _claim(entry: _Entry, sources: dict[str, Source]) -> Claim:
-    entry.check_fields({"text", "sources"})
-    text = _text(entry, "text")
+    entry.check_fields({"text", "sources", "rules"})
+    text, template = _placed(entry, "text")
     if "sources" not in entry.raw or entry.raw["sources"] == []:
         raise entry.fail("sources", "every claim needs at least one source id from bibliography.toml")
     ids = entry.texts("sources")
     if len(set(ids)) != len(ids):
         raise entry.fail("sources", "lists the same source twice")
     _check_sources(entry, ids, sources)
-    return Claim(text=text, sources=ids)
+    rules = entry.texts("rules", required=False)
+    if "rules" in entry.raw and not rules:
+        raise entry.fail("rules", "leave the field out rather than list no rules")
+    if len(set(rules)) != len(rules):
+        raise entry.fail("rules", "lists the same rule twice")
+    return Claim(text=text, sources=ids, rules=rules, template=template)
 
 
 def _section(entry: _Entry, sources: dict[str, Source]) -> Section:
@@ -119,8 +150,10 @@ def _section(entry: _Entry, sources: dict[str, Source]) -> Section:
         claim_entry = _Entry(FILENAME, "claim", raw, i)
         claim_entry.label = f"{entry.label}: claim #{i + 1}"
         claims.append(_claim(claim_entry, sources))
-    return Section(id=ident, heading=_text(entry, "heading"), claims=tuple(claims), style=style,
-                   popular=_text(entry, "popular", required=False))
+    heading, heading_template = _placed(entry, "heading")
+    popular, _ = _placed(entry, "popular", required=False)
+    return Section(id=ident, heading=heading, claims=tuple(claims), style=style, popular=popular,
+                   heading_template=heading_template)
 
 
 def _page(entry: _Entry, sources: dict[str, Source]) -> Page:
@@ -145,8 +178,26 @@ def _page(entry: _Entry, sources: dict[str, Source]) -> Page:
             raise section_entry.fail("id", "duplicate (section ids must be unique within a page)")
         seen.add(section.id)
         sections.append(section)
-    return Page(slug=slug, title=_text(entry, "title"), group=_text(entry, "group"),
-                summary=_text(entry, "summary"), sections=tuple(sections), action=action)
+    title, _ = _placed(entry, "title")
+    summary, summary_template = _placed(entry, "summary")
+    return Page(slug=slug, title=title, group=_text(entry, "group"), summary=summary,
+                sections=tuple(sections), action=action, summary_template=summary_template)
+
+
+def _check_rules(directory: Path, pages: list[Page]) -> None:
+    """Every rule a claim names must be a screening rule (read only when some claim names one)."""
+    named = [(page, section, i, claim) for page in pages for section in page.sections
+             for i, claim in enumerate(section.claims) if claim.rules]
+    if not named:
+        return
+    knowledge = loader.load() if directory == HERE else loader.load_from(directory)
+    known = {rule.id for rule in knowledge.rules}
+    for page, section, i, claim in named:
+        for rule_id in claim.rules:
+            if rule_id not in known:
+                raise KnowledgeError(
+                    f"{FILENAME}: page {page.slug!r}: section {section.id!r}: claim #{i + 1}: rules: "
+                    f"unknown screening rule {rule_id!r} (not in screening_rules.toml)")
 
 
 def load_from(directory: Path) -> Education:
@@ -164,6 +215,7 @@ def load_from(directory: Path) -> Education:
             raise KnowledgeError(f"{FILENAME}: page {page.slug!r}: slug: duplicate")
         seen.add(page.slug)
         pages.append(page)
+    _check_rules(directory, pages)
     return Education(pages=tuple(pages), sources=sources)
 
 

@@ -118,8 +118,81 @@ def test_a_small_good_file_loads_with_its_references_in_order(folder: Path) -> N
 
 
 def test_the_shipped_file_loads_from_a_copy(folder: Path) -> None:
-    shutil.copy(HERE / "education.toml", folder / "education.toml")
+    for name in ("education.toml", "screening_rules.toml", "medicines.toml"):
+        shutil.copy(HERE / name, folder / name)
     assert [p.slug for p in education.load_from(folder).pages] == SLUGS
+
+
+# ---- claims that state screening rules name them, and the names must exist ------------------------
+
+def test_a_claim_names_the_rules_it_states_and_pages_without_rules_need_no_rules_file(folder: Path) -> None:
+    assert all(c.rules == () for c in education.load_from(_write(folder, GOOD)).page("a-page").claims)
+    for name in ("screening_rules.toml", "medicines.toml"):
+        shutil.copy(HERE / name, folder / name)
+    loaded = education.load_from(_write(folder, _edit('sources = ["S1"]',
+                                                      'sources = ["S1"]\nrules = ["calf_clot_signs"]')))
+    assert loaded.page("a-page").claims[0].rules == ("calf_clot_signs",)
+
+
+@pytest.mark.parametrize(("rules", "message"), [
+    ('["no_such_rule"]', "unknown screening rule 'no_such_rule' (not in screening_rules.toml)"),
+    ('["calf_clot_signs", "calf_clot_signs"]', "lists the same rule twice"),
+    ("[]", "leave the field out rather than list no rules"),
+    ('"calf_clot_signs"', "must be a list of non-empty strings"),
+])
+def test_a_claim_naming_a_rule_that_does_not_exist_is_refused(folder: Path, rules: str, message: str) -> None:
+    for name in ("screening_rules.toml", "medicines.toml"):
+        shutil.copy(HERE / name, folder / name)
+    with pytest.raises(KnowledgeError) as caught:
+        education.load_from(_write(folder, _edit('sources = ["S1"]', f'sources = ["S1"]\nrules = {rules}')))
+    assert f"education.toml: page 'a-page': section 'one': claim #1: rules: {message}" in str(caught.value)
+
+
+# ---- words that depend on the country are placeholders, filled for display ------------------------
+
+def test_placeholders_are_filled_with_the_generic_words_and_kept_as_written(folder: Path) -> None:
+    text = _edit('text = "A first claim."', 'text = "Call {emergency_number} now, or {out_of_hours}."')
+    text = text.replace('heading = "One"', 'heading = "Call {emergency_number} if"')
+    text = text.replace('summary = "A summary."', 'summary = "When to call {emergency_number}."')
+    page = education.load_from(_write(folder, text)).page("a-page")
+    claim = page.claims[0]
+    assert claim.template == "Call {emergency_number} now, or {out_of_hours}."
+    assert claim.text == ("Call your local emergency number now, or your doctor's out-of-hours service.")
+    assert page.sections[0].heading == "Call your local emergency number if"
+    assert page.sections[0].heading_template == "Call {emergency_number} if"
+    assert (page.summary, page.summary_template) == ("When to call your local emergency number.",
+                                                     "When to call {emergency_number}.")
+    assert page.claims[1].template == page.claims[1].text == "A second claim."
+
+
+@pytest.mark.parametrize(("old", "new", "where"), [
+    ('text = "A first claim."', 'text = "Call {ambulance} now."', "section 'one': claim #1: text"),
+    ('text = "A second claim."', 'text = "A {lone brace."', "section 'one': claim #2: text"),
+    ('heading = "One"', 'heading = "Call {999}"', "section 'one': heading"),
+    ('summary = "A summary."', 'summary = "Call {nhs_111}."', "page 'a-page': summary"),
+])
+def test_an_unknown_placeholder_is_refused_naming_page_section_and_claim(
+    folder: Path, old: str, new: str, where: str
+) -> None:
+    with pytest.raises(KnowledgeError) as caught:
+        education.load_from(_write(folder, _edit(old, new)))
+    message = str(caught.value)
+    assert message.startswith("education.toml: page 'a-page'") and where in message
+    assert "{emergency_number}" in message and "{out_of_hours}" in message
+
+
+def test_the_shown_pages_never_show_a_placeholder_or_one_countrys_numbers(anon_client: Client) -> None:
+    signs = SHIPPED.page("signs-of-something-else")
+    assert any("{emergency_number}" in s.heading_template for s in signs.sections)
+    assert any("{out_of_hours}" in c.template for c in signs.claims)
+    for slug in SLUGS:
+        text = _text_of(anon_client.get(reverse("learn_page", args=[slug])).content.decode())
+        assert not re.search(r"\{\w+\}", text), slug
+        said = text.split(" References ", 1)[0]  # the citations name their pages as they are
+        assert not re.search(r"\b(?:999|911|112|111)\b|NHS 111", said), slug
+    text = _text_of(anon_client.get(reverse("learn_page", args=["signs-of-something-else"])).content.decode())
+    assert "Call your local emergency number now if" in text
+    assert "If your doctor's practice is closed, contact your doctor's out-of-hours service." in text
 
 
 @pytest.mark.parametrize(("bad", "message"), [
@@ -353,5 +426,78 @@ def test_the_quinine_page_warns_against_self_treatment_and_asks_for_reviews(anon
     text = _text_of(anon_client.get(reverse("learn_page", args=["quinine"])).content.decode())
     assert "Quinine is not a medicine to use on your own for cramps." in text
     assert "Never as self-treatment" in text
-    assert "ask for a regular review" in text and "a break about every 3 months" in text
-    assert "Do not change how you take it on your own" in text
+    assert "ask for a review of whether you still need it about every 3 months" in text
+    assert "a break about every 3 months" in text
+    assert "do not change how you take it on your own" in text
+
+
+def test_for_people_already_taking_quinine_the_warning_signs_come_first_and_say_stop() -> None:
+    """What the rules and the regulators say: on these signs, stop quinine and get advice today; otherwise
+    do not change it alone. The section used to open with "Do not change how you take it on your own" and
+    never said to stop."""
+    section = next(s for s in SHIPPED.page("quinine").sections if s.id == "already-taking")
+    first = section.claims[0]
+    assert first.text.startswith("Stop taking quinine and get medical advice today if")
+    for sign in ("bruises", "bleeding", "racing or uneven heartbeat", "fainting", "sight or hearing",
+                 "confusion"):
+        assert sign in first.text, sign
+    assert set(first.rules) == {"quinine_bleeding", "quinine_heart_vision_hearing"}
+    assert {"S22", "S22a", "S23"} <= set(first.sources)
+    texts = [c.text for c in section.claims]
+    keep = next(i for i, t in enumerate(texts) if "do not change how you take it on your own" in t)
+    assert keep > 0 and texts[keep].startswith("Otherwise")
+
+
+def test_no_page_says_never_to_stop_quinine_on_its_warning_signs(anon_client: Client) -> None:
+    """The closing note of every page used to say "Never stop a medicine a doctor prescribed without asking
+    them first", which contradicts the one case where the rules say to stop: quinine's warning signs."""
+    for slug in ("quinine", "signs-of-something-else"):
+        text = _text_of(anon_client.get(reverse("learn_page", args=[slug])).content.decode())
+        assert "Never stop a medicine" not in text
+        assert "The one exception is quinine with one of its warning signs" in text
+    body = anon_client.get(reverse("learn")).content.decode()
+    assert f'href="{reverse("learn_page", args=["quinine"])}#sec-already-taking"' in body
+
+
+# ---- the seasons: proxies of cramps doubled, not counted cramps ------------------------------------
+
+def test_what_is_said_of_summer_rests_on_signs_of_cramps_not_on_counted_cramps() -> None:
+    """Section 2 of the evidence: new quinine prescriptions and searches about doubled; nobody counted
+    cramps. Every claim on the seasons study that gives a size says what was measured."""
+    season_claims = [c for p in SHIPPED.pages for c in p.claims if "S1" in c.sources]
+    assert len(season_claims) >= 6
+    for claim in season_claims:
+        text = claim.text.lower()
+        if re.search(r"twice|doubl", text):
+            assert re.search(r"signs of cramps|prescriptions|searches", text), claim.text
+        assert not re.search(r"\b(?:found|are|were) (?:about twice as common|more cramps)", text), claim.text
+        assert not text.startswith("cramps also change with the seasons"), claim.text
+
+
+# ---- sections that state rules of one tier look like the health check's findings ------------------
+
+@pytest.mark.parametrize(("slug", "section_id", "tier", "name"), [
+    ("signs-of-something-else", "emergency", "emergency", "Emergency"),
+    ("signs-of-something-else", "same-day", "same_day", "Today"),
+    ("signs-of-something-else", "soon", "soon", "Within about two weeks"),
+    ("signs-of-something-else", "routine", "routine", "At your next appointment"),
+    ("during-a-cramp", "get-help", "same_day", "Today"),
+])
+def test_a_section_of_one_tier_says_the_tier_in_words_and_colour(
+    anon_client: Client, slug: str, section_id: str, tier: str, name: str
+) -> None:
+    body = anon_client.get(reverse("learn_page", args=[slug])).content.decode()
+    opening = re.search(rf'<section class="([^"]*)" aria-labelledby="sec-{section_id}">', body)
+    assert opening and f"tier-{tier}" in opening.group(1).split()
+    assert f'<p class="tier-name">{name}</p>' in _section(body, section_id)
+
+
+@pytest.mark.parametrize(("slug", "section_id"), [
+    ("bedtime-stretching", "routine"),  # named like a tier, but it states no rules
+    ("quinine", "already-taking"),  # rules of two tiers
+    ("what-makes-them-more-likely", "pregnancy"),  # one claim of three states a rule
+])
+def test_other_sections_are_plain(anon_client: Client, slug: str, section_id: str) -> None:
+    body = anon_client.get(reverse("learn_page", args=[slug])).content.decode()
+    assert f'<section class="learn-section" aria-labelledby="sec-{section_id}">' in body
+    assert "tier-name" not in _section(body, section_id)

@@ -1,4 +1,7 @@
-"""routines.toml: the tested bedtime routine, its seated form, the untested extra, and relief stretches."""
+"""routines.toml: the tested bedtime routine, its seated form, the untested extra, and relief stretches.
+
+Two questions are kept apart for each stretch: was it part of the trial's routine (``in_trial``), and are
+its positions the trial's own (``positions_from_trial``; none could be confirmed, evidence.md section 4)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ def test_the_default_routine_is_the_trials_calf_and_hamstring_stretch_on_each_le
     routine = care.default
     assert routine.id == "standing"
     assert [s.muscle for s in routine.stretches] == ["calf", "hamstring"]
-    assert all(s.tested and s.position == "standing" for s in routine.stretches)
+    assert all(s.in_trial and s.position == "standing" for s in routine.stretches)
     steps = plan(care, routine)
     holds = [s for s in steps if s.kind == "hold"]
     # 2 stretches x 2 legs x 3 holds of 10 s, each followed by 10 s of rest except the last of each leg
@@ -56,7 +59,7 @@ def test_the_seated_routine_has_the_same_holds_sitting_down() -> None:
 def test_the_thigh_stretch_is_only_an_optional_extra_labelled_as_untested() -> None:
     care = load_care()
     quad = care.stretches["quadriceps_standing"]
-    assert not quad.tested and "Not part of the tested routine" in quad.note
+    assert not quad.in_trial and "Not part of the tested routine" in quad.note
     assert quad not in care.default.stretches and quad in care.default.extras
     with_quad = plan(care, care.default, ("quadriceps_standing",))
     assert holds_in(with_quad) == 18
@@ -64,6 +67,36 @@ def test_the_thigh_stretch_is_only_an_optional_extra_labelled_as_untested() -> N
     assert sum(s.kind == "hold" for s in quad_steps) == 6 and not any(s.tested for s in quad_steps)
     with pytest.raises(ValueError, match="not an optional extra"):
         plan(care, care.routines["seated"], ("quadriceps_standing",))
+
+
+def test_no_stretch_claims_the_trials_own_positions_and_each_says_so_in_words_for_people() -> None:
+    """Only the opening of the trial's standing calf stretch could be read; its hamstring stretch and the
+    seated versions it taught are unknown. So no stretch may claim the trial's positions (they were all
+    `tested = true` before), and each says where its positions come from."""
+    care = load_care()
+    in_trial = [s for s in care.stretches.values() if s.in_trial]
+    assert {s.id for s in in_trial} == {"calf_wall", "hamstring_standing", "calf_seated", "hamstring_seated"}
+    for stretch in care.stretches.values():
+        assert not stretch.positions_from_trial, stretch.id
+    for stretch in in_trial:
+        assert "not confirmed from the trial" in stretch.positions_note, stretch.id
+    for seated in ("calf_seated", "hamstring_seated"):
+        assert care.stretches[seated].positions_note.startswith("The trial taught a seated version")
+    assert "palms on the wall at chest height" in care.stretches["calf_wall"].positions_note
+    quad = care.stretches["quadriceps_standing"]
+    # the thigh stretch's own note says it was not in the trial at all
+    assert not quad.positions_from_trial and quad.positions_note == ""
+    # every routine's own stretches were part of the trial; the extras never are
+    for routine in care.routines.values():
+        assert all(s.in_trial for s in routine.stretches) and not any(s.in_trial for s in routine.extras)
+
+
+def test_a_step_is_marked_tested_when_its_stretch_was_part_of_the_trial() -> None:
+    care = load_care()
+    steps = plan(care, care.default, ("quadriceps_standing",))
+    assert {s.stretch for s in steps if s.tested} == {"calf_wall", "hamstring_standing"}
+    assert {s.stretch for s in plan(care, care.routines["seated"]) if s.tested} == {"calf_seated",
+                                                                                   "hamstring_seated"}
 
 
 def test_relief_covers_each_muscle_with_sourced_advice() -> None:
@@ -104,11 +137,27 @@ def edit(directory: Path, old: str, new: str) -> None:
     ('muscle = "calf"\nposition = "standing"', 'muscle = "neck"\nposition = "standing"',
      "stretch 'calf_wall': muscle: 'neck' is not one of"),
     ('stretches = ["calf_wall", "hamstring_standing"]', 'stretches = ["calf_wall", "quadriceps_standing"]',
-     "routine 'standing': stretches: 'quadriceps_standing' was not tested"),
+     "routine 'standing': stretches: 'quadriceps_standing' was not part of the trial's routine: offer it as"),
+    ('in_trial = false\npositions_from_trial = false\n', 'in_trial = true\npositions_from_trial = false\n',
+     "stretch 'quadriceps_standing': positions_note: positions that are not the trial's own must say so"),
+    ('in_trial = false\npositions_from_trial = false\n', 'in_trial = false\npositions_from_trial = true\n',
+     "stretch 'quadriceps_standing': positions_from_trial: cannot be true for a stretch that was not part"),
+    ('in_trial = true\npositions_from_trial = false\npositions_note = """The trial\'s own',
+     'in_trial = true\ntested = true\npositions_from_trial = false\npositions_note = """The trial\'s own',
+     "stretch 'calf_wall': tested: unknown field"),
+    ('positions_from_trial = false\npositions_note = """The trial\'s own words',
+     'positions_from_trial = true\npositions_note = """The trial\'s own words',
+     "stretch 'calf_wall': positions_note: only for positions that are not the trial's own"),
+    ('in_trial = true\npositions_from_trial = false\npositions_note = """The trial had a standing',
+     'in_trial = "yes"\npositions_from_trial = false\npositions_note = """The trial had a standing',
+     "stretch 'hamstring_standing': in_trial: must be true or false"),
     ('stretches = ["calf_seated", "hamstring_seated"]', 'stretches = ["calf_seated", "toe_curl"]',
      "routine 'seated': stretches: 'toe_curl' is not a"),
     ('picture = "relief-calf"\nhow', 'picture = "../relief-calf"\nhow', "relief 'calf': picture: lower-case"),
     ('note = """Not part of', 'nope = """Not part of', "stretch 'quadriceps_standing': nope: unknown field"),
+    ('note = """Not part of the tested routine: the trial did not include a thigh stretch, so we cannot '
+     'say \\\nwhether it helps."""\n', '',
+     "stretch 'quadriceps_standing': note: a stretch that was not part of the trial"),
     ('leg back. Keep', '{knee} leg back. Keep', "stretch 'calf_wall': how: only {side} and {other}"),
     ('default = true\n', '', "exactly one routine must be the default"),
 ])

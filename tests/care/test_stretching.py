@@ -11,11 +11,13 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from nightcramp.care.models import StretchSession
 from nightcramp.care.services import adherence, delete_session, record_session
 from nightcramp.diary.models import Night
 from nightcramp.diary.services import IdConflict, save_night
+from nightcramp.knowledge.care import load_care
 
 pytestmark = pytest.mark.django_db
 # 22:40 on a winter evening in London (= UTC): the night of Tuesday 10 March 2026
@@ -176,6 +178,21 @@ def test_the_routine_page_offers_the_player_the_steps_and_the_evidence(owner_cli
     assert plans["standing"]["holds"] == 12 and plans["standing+quadriceps_standing"]["holds"] == 18
     seated = owner_client.get(reverse("routine") + "?routine=seated").content.decode()
     assert "Seated calf stretch" in seated and 'name="routine" value="seated"' in seated
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_routine_page_says_the_positions_are_the_usual_form_not_the_trials(owner_client):
+    """The trial's exact positions could not be checked (evidence.md section 4): the page says so, by each
+    stretch in the steps, by the choice of routine, and in the player."""
+    body = owner_client.get(reverse("routine")).content.decode()
+    assert "the positions here are the usual form of each stretch, not confirmed from the trial" in " ".join(
+        body.split())
+    assert "The usual form of this stretch: the trial's exact position could not be checked." in body
+    assert escape(load_care().stretches["calf_wall"].positions_note) in body
+    assert escape(load_care().stretches["hamstring_standing"].positions_note) in body
+    assert "did a calf stretch and a hamstring stretch every" in body
+    seated = owner_client.get(reverse("routine") + "?routine=seated").content.decode()
+    assert seated.count("The trial taught a seated version to people who found standing hard") == 2
 
 
 @time_machine.travel(NOW, tick=False)
