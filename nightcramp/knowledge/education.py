@@ -105,11 +105,8 @@ def _text(entry: _Entry, field: str, required: bool = True) -> str:
 def _placed(entry: _Entry, field: str, required: bool = True) -> tuple[str, str]:
     """A text field that may hold placeholders: (filled with the generic words, as written)."""
     raw = _text(entry, field, required=required)
-    unknown = places.unknown_placeholders(raw)
-    if unknown:
-        what = "a lone brace" if unknown == ["{"] else f"unknown placeholder {{{unknown[0]}}}"
-        known = ", ".join(f"{{{name}}}" for name in sorted(places.PLACEHOLDERS))
-        raise entry.fail(field, f"{what} (known: {known}; write a brace itself as {{{{ or }}}})")
+    if places.problem(raw):
+        raise entry.fail(field, places.problem(raw))
     return places.fill(raw), raw
 
 

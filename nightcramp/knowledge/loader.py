@@ -11,6 +11,7 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -171,6 +172,11 @@ class NameIndex:
     """Every generic name, synonym and brand in lowercase -> how a suggestion shows it, what it stands for."""
     unlisted: frozenset[str]
     """Ingredients known to be off the list (from the brands), never "corrected" to a listed name."""
+    suggested: dict[tuple[str, int], tuple[str, ...]] = dataclass_field(
+        default_factory=dict, compare=False, repr=False)
+    """Suggestions already worked out, by typed name: the same names come back on every page and check
+    (Tonight screens the diary's medicines on each visit), and each costs a pass of difflib over every
+    name."""
 
 
 @dataclass(frozen=True)
@@ -179,8 +185,6 @@ class Knowledge:
     rules: tuple[Rule, ...]
     classes: dict[str, MedicineClass]
     medicines: tuple[Medicine, ...]
-    names: dict[str, Medicine]
-    """Every normalised name and synonym -> its medicine."""
     index: NameIndex
     """Brands, synonyms and ingredients as words, so typed names can be matched in any order and form."""
 
@@ -214,9 +218,17 @@ class _Entry:
         self.raw = raw
         ident = raw.get("id", raw.get("name"))
         self.label = f"{kind} {ident!r}" if isinstance(ident, str) else f"{kind} #{index + 1}"
+        self.within = ""
+        """A table inside the entry (``brands[Lasix]``): its fields are named ``brands[Lasix].countries``."""
+
+    def inner(self, raw: Any, within: str) -> _Entry:
+        """The same reader for a table inside this entry; its errors name this entry and ``within``."""
+        entry = _Entry(self.filename, self.kind, raw if isinstance(raw, dict) else {}, 0)
+        entry.label, entry.within = self.label, within
+        return entry
 
     def fail(self, field: str, message: str) -> KnowledgeError:
-        return KnowledgeError(f"{self.filename}: {self.label}: {field}: {message}")
+        return KnowledgeError(f"{self.filename}: {self.label}: {self.within}{field}: {message}")
 
     def check_fields(self, allowed: set[str]) -> None:
         extra = sorted(set(self.raw) - allowed)
@@ -339,41 +351,27 @@ def _brand(entry: _Entry, raw: Any, index: int, sources: dict[str, Source]) -> B
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
         raise entry.fail(f"{where}.name", "must be a non-empty string")
-    where = f"brands[{name.strip()}]"
-    extra = sorted(set(raw) - {"name", "countries", "sources", "also", "unlisted", "note"})
-    if extra:
-        raise entry.fail(f"{where}.{extra[0]}", "unknown field (allowed: also, countries, name, note, "
-                                                "sources, unlisted)")
+    brand = entry.inner(raw, f"brands[{name.strip()}].")
+    brand.check_fields({"name", "countries", "sources", "also", "unlisted", "note"})
     if len(segments(name)) != 1:
-        raise entry.fail(f"{where}.name", "must be one name, without brackets, separators or only a dose")
-
-    def texts(field: str, required: bool) -> tuple[str, ...]:
-        value = raw.get(field, None if required else [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            raise entry.fail(f"{where}.{field}", "must be a list of non-empty strings")
-        if required and not value:
-            raise entry.fail(f"{where}.{field}", "must not be empty")
-        return tuple(v.strip() for v in value)
-
-    countries = texts("countries", True)
+        raise brand.fail("name", "must be one name, without brackets, separators or only a dose")
+    countries = brand.texts("countries")
     for code in countries:
         if code not in COUNTRIES:
             hint = ' (the United Kingdom is "GB")' if code.upper() in ("UK", "GB") else ""
-            raise entry.fail(f"{where}.countries", f"{code!r} is not an ISO 3166 alpha-2 code{hint}")
-    ids = texts("sources", True)
-    for sid in ids:
-        if sid not in sources:
-            raise entry.fail(f"{where}.sources", f"unknown source id {sid!r} (not in bibliography.toml)")
-        if sources[sid].status == "unverified":
-            raise entry.fail(f"{where}.sources", f"{sid!r} is unverified and cannot be the basis of a brand")
+            raise brand.fail("countries", f"{code!r} is not an ISO 3166 alpha-2 code{hint}")
+    ids = brand.texts("sources")
+    _check_sources(brand, ids, sources)
     note = raw.get("note", "")
     if not isinstance(note, str):
-        raise entry.fail(f"{where}.note", "must be a string")
-    return Brand(name=name.strip(), countries=countries, sources=ids, also=texts("also", False),
-                 unlisted=texts("unlisted", False), note=note.strip())
+        raise brand.fail("note", "must be a string")
+    return Brand(name=name.strip(), countries=countries, sources=ids,
+                 also=brand.texts("also", required=False), unlisted=brand.texts("unlisted", required=False),
+                 note=note.strip())
 
 
-def _name_index(medicines: list[Medicine], filename: str) -> dict[str, Medicine]:
+def _check_names(medicines: list[Medicine], filename: str) -> None:
+    """Every name and synonym keeps a name once doses and forms are gone, and means one medicine only."""
     names: dict[str, Medicine] = {}
     for med in medicines:
         for spelling in (med.name, *med.synonyms):
@@ -386,7 +384,6 @@ def _name_index(medicines: list[Medicine], filename: str) -> dict[str, Medicine]
                     f"{filename}: medicine {med.name!r}: synonyms: {spelling!r} is already used by "
                     f"{names[key].name!r}")
             names[key] = med
-    return names
 
 
 def _synonym_parts(med: Medicine, spelling: str, filename: str) -> list[tuple[str, frozenset[str]]]:
@@ -526,10 +523,8 @@ def _rule(entry: _Entry, sources: dict[str, Source], classes: dict[str, Medicine
     trigger = _node(entry, entry.raw["trigger"], classes, top=True)
     title, advice = entry.text("title"), " ".join(entry.text("advice").split())
     for field, text in (("title", title), ("advice", advice)):
-        unknown = places.unknown_placeholders(text)
-        if unknown:
-            raise entry.fail(field, f"unknown placeholder {unknown[0]!r} "
-                                    f"(known: {', '.join(sorted(places.PLACEHOLDERS))})")
+        if places.problem(text):
+            raise entry.fail(field, places.problem(text))
     return Rule(id=ident, tier=tier, title=places.fill(title), advice=places.fill(advice), sources=ids,
                 trigger=trigger, advice_template=advice)
 
@@ -552,10 +547,10 @@ def load_from(directory: Path) -> Knowledge:
     sources = _bibliography(directory)
     classes, meds = _medicines(directory, sources)
     rules = _rules(directory, sources, classes)
-    names = _name_index(meds, "medicines.toml")
+    _check_names(meds, "medicines.toml")
     index = _phrase_index(meds, "medicines.toml")
     return Knowledge(sources=sources, rules=tuple(rules), classes=classes, medicines=tuple(meds),
-                     names=names, index=index)
+                     index=index)
 
 
 @functools.cache
@@ -606,10 +601,23 @@ def suggest_medicines(knowledge: Knowledge, typed: str, limit: int = 3) -> tuple
     """Up to ``limit`` known names close to a typed name that matched nothing ("Lasix (furosemide)").
 
     Nothing when the name matched, when a typed word is an ingredient known to be unlisted (amlodipine),
-    or when nothing is at least ``SUGGESTION_CUTOFF`` alike.
+    or when nothing is at least ``SUGGESTION_CUTOFF`` alike. Worked out once per typed name.
     """
-    if match_medicine(knowledge, typed):
-        return ()
+    cache = knowledge.index.suggested
+    found = cache.get((typed, limit))
+    if found is None:
+        found = () if match_medicine(knowledge, typed) else _suggest(knowledge, typed, limit)
+        if len(cache) >= SUGGESTIONS_KEPT:
+            cache.clear()
+        cache[(typed, limit)] = found
+    return found
+
+
+SUGGESTIONS_KEPT = 4096
+"""How many typed names' suggestions are kept before the cache starts again (a bound on memory)."""
+
+
+def _suggest(knowledge: Knowledge, typed: str, limit: int) -> tuple[str, ...]:
     words = [w for segment in segments(typed) for w in segment]
     if any(w in knowledge.index.unlisted for w in words):
         return ()

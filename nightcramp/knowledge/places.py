@@ -42,6 +42,16 @@ def unknown_placeholders(text: str) -> list[str]:
         return ["{"]
 
 
+def problem(text: str) -> str:
+    """What is wrong with a text's placeholders, in words for the person editing the data ("" if nothing)."""
+    unknown = unknown_placeholders(text)
+    if not unknown:
+        return ""
+    what = "a lone brace" if unknown == ["{"] else f"unknown placeholder {unknown[0]!r}"
+    known = ", ".join(f"{{{name}}}" for name in sorted(PLACEHOLDERS))
+    return f"{what} (known: {known}; write a brace itself as {{{{ or }}}})"
+
+
 def fill(text: str, words: Mapping[str, str] | None = None) -> str:
     """The text with each placeholder replaced by the place's words (the defaults for what is not given)."""
     return text.format_map({**DEFAULT_WORDS, **(words or {})})
