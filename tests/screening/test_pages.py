@@ -108,6 +108,7 @@ def test_a_not_sure_answer_comes_back_as_not_sure_on_the_next_check(owner_client
 def test_the_questionnaire_asks_about_confusion_on_quinine(owner_client):
     page = text(owner_client.get(reverse("screening:questionnaire")))
     assert "If you take quinine: have you felt confused" in page
+    assert 'A warning sign you are not sure of is treated like a "yes"' in page
 
 
 @pytest.mark.django_db
