@@ -1,24 +1,41 @@
 """The Insights charts, drawn by matplotlib as inline SVG. No Django.
 
 Each function takes plain numbers and returns a :class:`Chart`: the SVG and a text summary that says the
-same in words (for screen readers, and for anyone who would rather read). Lines, text and axes are drawn
+same in words (for screen readers, and for anyone who would rather read). With fewer nights than a chart
+needs (the rules of ``nightcramp.stats.weeks``) there is no SVG, only a sentence saying so; axes span the
+data drawn, never matplotlib's default margin around a lone point. Lines, text and axes are drawn
 in the page's text colour (``currentColor``), so a chart reads on the dark night theme as on the light one.
 """
 
 from __future__ import annotations
 
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import matplotlib
 import numpy as np
 
 matplotlib.use("Agg")  # no display; and the Figure API below never touches pyplot's global state
 
+import matplotlib.dates as mdates  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from nightcramp.stats.weeks import (  # noqa: E402
+    MIN_CHART_WEEKS,
+    MIN_COMPARE_NIGHTS,
+    MIN_LOGGED,
+    Week,
+    left_out_words,
+    plural,
+    rate_words,
+    shown,
+    too_few_words,
+)
 
 INK = "#010203"  # drawn in this colour, then written as currentColor
 ACCENT = "#2f7fd1"  # readable on both themes
@@ -32,7 +49,14 @@ class Chart:
     id: str
     title: str
     svg: str
+    """"" when there is too little to draw: ``summary`` then says so."""
     summary: str
+    limits: tuple[tuple[float, float], tuple[float, float]] | None = None
+    """The x and y limits of the chart's axes as drawn (dates as matplotlib day numbers); None undrawn."""
+
+    @property
+    def drawn(self) -> bool:
+        return bool(self.svg)
 
 
 def _figure(height: float = 2.6) -> Figure:
@@ -68,57 +92,95 @@ def _svg(fig: Figure, chart_id: str) -> str:
     return text.replace(INK, "currentColor")
 
 
-def weekly_cramps(weeks: Sequence[tuple[date, float | None, float | None, float | None]],
-                  stretched_share: Sequence[float | None] = ()) -> Chart:
-    """Cramps a week (per 7 logged nights), week by week, with a plausible range; ``weeks`` = (first
-    night, rate, low, high)."""
-    shown = [(d, r, lo, hi) for d, r, lo, hi in weeks if r is not None]
+def _chart(fig: Figure, chart_id: str, title: str, summary: str) -> Chart:
+    ax = fig.axes[0]
+    x, y = ax.get_xlim(), ax.get_ylim()
+    return Chart(chart_id, title, _svg(fig, chart_id), summary,
+                 ((float(x[0]), float(x[1])), (float(y[0]), float(y[1]))))
+
+
+def _none(chart_id: str, title: str, sentence: str) -> Chart:
+    """No chart: too little to draw, said in one plain sentence instead."""
+    return Chart(chart_id, title, "", sentence)
+
+
+def _date_axis(ax, first: date, last: date) -> None:  # type: ignore[no-untyped-def]
+    """An x axis of dates that spans exactly the weeks drawn (first night to the last week's end)."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+    ax.set_xlim(np.datetime64(first, "D"), np.datetime64(last + timedelta(days=1), "D"))
+
+
+def _drawn_span(weeks: Sequence[Week]) -> tuple[Week, ...]:
+    """The weeks from the first to the last that counts (those between that do not count are gaps)."""
+    drawn = [i for i, w in enumerate(weeks) if w.counts]
+    return tuple(weeks[drawn[0]:drawn[-1] + 1]) if drawn else ()
+
+
+def weekly_cramps(weeks: Sequence[Week]) -> Chart:
+    """Cramps a week (per 7 logged nights) for the weeks that count (``nightcramp.stats.weeks``), with an
+    exact Poisson range; a week that does not count is a gap, never a point, and a partial week at the end
+    is left out and said so. Fewer than two weeks that count: a sentence instead of a chart."""
+    title = "Cramps a week"
+    drawn = shown(weeks)
+    if len(drawn) < MIN_CHART_WEEKS:
+        return _none("weekly", title, too_few_words(weeks))
+    span = _drawn_span(weeks)
+    mid = np.array([np.datetime64(w.start, "D") + np.timedelta64(12, "h") * 7 for w in span])
+    rates = np.array([w.rate if w.counts else np.nan for w in span], dtype=float)
+    low = np.array([w.ci95[0] if w.ci95 else np.nan for w in span], dtype=float)
+    high = np.array([w.ci95[1] if w.ci95 else np.nan for w in span], dtype=float)
     fig = _figure()
     ax = fig.add_subplot()
     _style(ax)
-    if shown:
-        days = np.array([d for d, *_ in shown], dtype="datetime64[D]")
-        ax.fill_between(days, [lo if lo is not None else r for _, r, lo, _ in shown],
-                        [hi if hi is not None else r for _, r, _, hi in shown], color=BAND, alpha=0.18,
-                        linewidth=0)
-        ax.plot(days, [r for _, r, _, _ in shown], color=ACCENT, linewidth=2, marker="o", markersize=3)
+    ax.fill_between(mid, low, high, color=BAND, alpha=0.18, linewidth=0)
+    ax.plot(mid, rates, color=ACCENT, linewidth=2, marker="o", markersize=3)
     ax.set_ylabel("cramps a week")
-    ax.set_ylim(bottom=0)
-    fig.autofmt_xdate()
-    if shown:
-        worst = max(shown, key=lambda w: w[1] or 0)
-        latest = shown[-1]
-        summary = (f"{len(shown)} weeks with logged nights, from the week of {shown[0][0]:%-d %B %Y} to "
-                   f"the week of {latest[0]:%-d %B %Y}. Most recently {latest[1]:.1f} cramps a week (per 7 "
-                   f"logged nights); the worst week (from {worst[0]:%-d %B %Y}) had {worst[1]:.1f}.")
-    else:
-        summary = "No weeks with logged nights yet."
-    return Chart("weekly", "Cramps a week", _svg(fig, "weekly"), summary)
+    ax.set_ylim(0, max(1.0, float(np.nanmax(high))) * 1.05)
+    _date_axis(ax, span[0].start, span[-1].end)
+    worst = max(drawn, key=lambda w: w.rate)
+    latest = drawn[-1]
+    summary = (f"{plural(len(drawn), 'week')} with at least {MIN_LOGGED} nights logged, from the week of "
+               f"{drawn[0].start:%-d %B %Y} to the week of {latest.start:%-d %B %Y}. Most recently "
+               f"{rate_words(latest.rate)} cramps a week (per 7 logged nights); the worst week (from "
+               f"{worst.start:%-d %B %Y}) had {rate_words(worst.rate)}.")
+    note = left_out_words(weeks)
+    return _chart(fig, "weekly", title, f"{summary} {note}".strip())
 
 
-def severity(weeks: Sequence[tuple[date, int | None]]) -> Chart:
-    """The worst cramp's pain (0-10), week by week."""
-    shown = [(d, s) for d, s in weeks if s is not None]
+def severity(weeks: Sequence[Week]) -> Chart:
+    """The worst cramp's pain (0-10) in each week that counts, one bar across each week."""
+    title = "Worst pain, week by week"
+    drawn = [w for w in shown(weeks) if not math.isnan(w.worst_severity)]
+    if len(drawn) < MIN_CHART_WEEKS:
+        if not any(not math.isnan(w.worst_severity) for w in weeks):
+            return _none("severity", title, "No pain score logged yet.")
+        return _none("severity", title, (
+            f"Too few weeks with a pain score for a chart yet: it needs at least {MIN_CHART_WEEKS} weeks "
+            f"with {MIN_LOGGED} or more nights logged and a pain score."))
     fig = _figure(2.2)
     ax = fig.add_subplot()
     _style(ax)
-    if shown:
-        ax.bar(np.array([d for d, _ in shown], dtype="datetime64[D]"), [s for _, s in shown], width=5,
-               color=WARM, alpha=0.85)
+    ax.bar(np.array([w.start for w in drawn], dtype="datetime64[D]"), [w.worst_severity for w in drawn],
+           width=6, align="edge", color=WARM, alpha=0.85)
     ax.set_ylim(0, 10)
+    ax.set_yticks([0, 5, 10])
     ax.set_ylabel("worst pain (0-10)")
-    fig.autofmt_xdate()
-    if shown:
-        values = [s for _, s in shown]
-        summary = (f"Worst pain by week, over {len(shown)} weeks with a severity logged: from {min(values)} "
-                   f"to {max(values)} out of 10, most recently {values[-1]}.")
-    else:
-        summary = "No severity logged yet."
-    return Chart("severity", "Worst pain, week by week", _svg(fig, "severity"), summary)
+    _date_axis(ax, drawn[0].start, drawn[-1].end)
+    values = [int(w.worst_severity) for w in drawn]
+    summary = (f"Worst pain by week, over {plural(len(drawn), 'week')} with a pain score: from {min(values)} "
+               f"to {max(values)} out of 10, most recently {values[-1]}.")
+    note = left_out_words(weeks)
+    return _chart(fig, "severity", title, f"{summary} {note}".strip())
 
 
 def by_hour(counts: Sequence[tuple[int, int]]) -> Chart:
     """Cramps by the hour they began, in the night's order (evening first); ``counts`` = (hour, n)."""
+    title = "When in the night cramps begin"
+    total = sum(n for _, n in counts)
+    if not total:
+        return _none("hours", title, "No cramps with a time logged yet.")
     fig = _figure(2.2)
     ax = fig.add_subplot()
     _style(ax)
@@ -126,14 +188,12 @@ def by_hour(counts: Sequence[tuple[int, int]]) -> Chart:
     ax.bar(range(len(counts)), [n for _, n in counts], color=ACCENT, alpha=0.85)
     ax.set_xticks(range(len(counts)), labels)
     ax.set_ylabel("cramps")
-    total = sum(n for _, n in counts)
-    if total:
-        peak = max(counts, key=lambda c: c[1])
-        summary = (f"{total} cramps with a time. Most began in the hour from {peak[0]:02d}:00 "
-                   f"({peak[1]} cramps).")
-    else:
-        summary = "No cramps with a time logged yet."
-    return Chart("hours", "When in the night cramps begin", _svg(fig, "hours"), summary)
+    ax.set_ylim(0, max(n for _, n in counts) * 1.1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    peak = max(counts, key=lambda c: c[1])
+    summary = (f"{plural(total, 'cramp')} with a time. Most began in the hour from {peak[0]:02d}:00 "
+               f"({plural(peak[1], 'cramp')}).")
+    return _chart(fig, "hours", title, summary)
 
 
 def seasons(own: Sequence[float | None], population: Sequence[float], own_label: str) -> Chart:
@@ -143,7 +203,7 @@ def seasons(own: Sequence[float | None], population: Sequence[float], own_label:
     ax = fig.add_subplot()
     _style(ax)
     known = [v for v in own if v is not None]
-    scale = (sum(known) / len(known)) if known else 1.0
+    scale = (sum(known) / len(known)) if known and sum(known) else 1.0
     ax.plot(range(12), [p * scale for p in population], color=INK, alpha=0.6, linestyle="--",
             linewidth=1.5, label="population pattern (context)")
     xs = [i for i, v in enumerate(own) if v is not None]
@@ -152,7 +212,7 @@ def seasons(own: Sequence[float | None], population: Sequence[float], own_label:
                 label=own_label)
     ax.set_xticks(range(12), MONTHS)
     ax.set_ylabel("cramps a night")
-    ax.set_ylim(bottom=0)
+    ax.set_ylim(0, max([*(p * scale for p in population), *known, 0.1]) * 1.15)
     legend = ax.legend(frameon=False, fontsize=8, loc="upper left")
     for text in legend.get_texts():
         text.set_color(INK)
@@ -161,26 +221,31 @@ def seasons(own: Sequence[float | None], population: Sequence[float], own_label:
     summary = (f"The dashed line is the population pattern, highest in {MONTHS[peak]}: context, not your "
                "data. " + (f"Your months with logged nights: {mine}." if xs
                            else "You have no months with logged nights yet."))
-    return Chart("seasons", "Cramps by month", _svg(fig, "seasons"), summary)
+    return _chart(fig, "seasons", "Cramps by month", summary)
 
 
 def stretching(rate_no: float | None, rate_yes: float | None, nights_no: int, nights_yes: int) -> Chart:
     """Cramps a night on nights without and with the bedtime stretch (raw averages; the model's estimate
-    with its uncertainty is said in words next to the chart)."""
+    with its uncertainty is said in words under "Does stretching help you?"). Drawn only with at least
+    ``MIN_COMPARE_NIGHTS`` logged nights on each side."""
+    title = "Nights with and without the stretch"
+    if rate_no is None or rate_yes is None or min(nights_no, nights_yes) < MIN_COMPARE_NIGHTS:
+        return _none("stretching", title, (
+            f"Too few nights to compare in a chart yet: it needs at least {MIN_COMPARE_NIGHTS} logged nights "
+            f"with the stretch and {MIN_COMPARE_NIGHTS} without; so far {plural(nights_yes, 'night')} with "
+            f"and {plural(nights_no, 'night')} without."))
     fig = _figure(1.9)
     ax = fig.add_subplot()
     _style(ax)
-    labels = [f"no stretch ({nights_no} nights)", f"stretched ({nights_yes} nights)"]
-    values = [rate_no or 0.0, rate_yes or 0.0]
-    ax.barh([1, 0], values, color=[WARM, ACCENT], alpha=0.9, height=0.6)
+    labels = [f"no stretch ({plural(nights_no, 'night')})", f"stretched ({plural(nights_yes, 'night')})"]
+    ax.barh([1, 0], [rate_no, rate_yes], color=[WARM, ACCENT], alpha=0.9, height=0.6)
     ax.set_yticks([1, 0], labels)
     ax.set_xlabel("cramps a night (plain average)")
+    ax.set_xlim(0, max(rate_no, rate_yes, 0.1) * 1.15)
     ax.grid(axis="x", color=INK, alpha=0.15, linewidth=0.6)
     ax.grid(axis="y", visible=False)
-    if rate_no is not None and rate_yes is not None:
-        summary = (f"Plain averages: {rate_no:.2f} cramps a night on {nights_no} nights without the stretch, "
-                   f"{rate_yes:.2f} on {nights_yes} nights with it. These raw numbers ignore season and bad "
-                   f"spells; the estimate beside this chart allows for them.")
-    else:
-        summary = "Not enough nights with and without the stretch to compare yet."
-    return Chart("stretching", "Nights with and without the stretch", _svg(fig, "stretching"), summary)
+    summary = (f"Plain averages: {rate_no:.2f} cramps a night on {plural(nights_no, 'night')} without the "
+               f"stretch, {rate_yes:.2f} on {plural(nights_yes, 'night')} with it. These raw numbers ignore "
+               "season and bad spells; the estimate in words, under \"Does stretching help you?\", allows "
+               "for them.")
+    return _chart(fig, "stretching", title, summary)

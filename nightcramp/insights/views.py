@@ -43,7 +43,7 @@ def tonight_of(request: PersonRequest) -> date:
 def insights(request: PersonRequest) -> HttpResponse:
     from nightcramp.stats.seasonality import population_context
     from nightcramp.stats.summary import analyse
-    from nightcramp.stats.trend import weekly
+    from nightcramp.stats.weeks import weekly, weekly_words
 
     nights = nights_of(request.user)
     summary = analyse(nights)
@@ -51,18 +51,18 @@ def insights(request: PersonRequest) -> HttpResponse:
     population = population_context(nights.hemisphere)
     rate_no, rate_yes, n_no, n_yes = stretching_rates(nights)
     chart_list = [
-        charts.weekly_cramps([(w.start, w.rate, *(w.ci95 or (None, None))) for w in weeks]),
+        charts.weekly_cramps(weeks),
         charts.stretching(rate_no, rate_yes, n_no, n_yes),
         charts.seasons(monthly_rates(nights), population.monthly, "your months"),
         charts.by_hour(cramps_by_hour(request.user)),
-        charts.severity([(w.start, None if w.worst_severity != w.worst_severity else int(w.worst_severity))
-                         for w in weeks]),
+        charts.severity(weeks),
     ]
     medicines = medicine_checks(request.user, nights)
     flagged = [f for f in summary["factors"] if f["flagged"]]
     tested = [f for f in summary["factors"] if not f["skipped"]]
     return render(request, "insights/insights.html", {
-        "nav": "insights", "summary": summary, "s": summary["stretching"], "season": summary["seasonality"],
+        "nav": "insights", "summary": summary, "s": summary["stretching"],
+        "weekly_words": weekly_words(summary["weekly"]), "season": summary["seasonality"],
         "trend": summary["trend"], "flagged": flagged, "tested": tested, "charts": chart_list,
         "population": population, "months": MONTHS, "medicines": medicines,
         "experiment": services.current_experiment(request.user, tonight_of(request)),
@@ -92,6 +92,9 @@ def experiment_context(experiment: Experiment, today: date, user: Any) -> dict[s
     end = services.experiment_end(experiment)
     table = {row.date: row for row in services.nights_table(user, experiment.start, end)}
     periods = []
+    answered = [row for _, row in sorted(table.items()) if row.planned and row.stretched is not None]
+    deviations = [{"date": row.date, "arm": row.planned, "stretched": row.stretched}
+                  for row in answered if row.stretched != (row.planned == "stretch")]
     for period in plan.periods:
         if period.first > end:
             break
@@ -103,7 +106,8 @@ def experiment_context(experiment: Experiment, today: date, user: Any) -> dict[s
         periods.append({"period": period, "now": period.first <= today <= period.last,
                         "past": period.last < today, "logged": len(logged), "followed": kept,
                         "answered": len(followed), "cramps": sum(n.cramps or 0 for n in logged)})
-    return {"experiment": experiment, "plan": plan, "periods": periods, "end": end,
+    return {"experiment": experiment, "plan": plan, "periods": periods, "end": end, "deviations": deviations,
+            "answered": len(answered),
             "finished": end < today, "tonight_arm": services.place_in(experiment, today)[1],
             "nights_done": max(0, min((today - experiment.start).days, (end - experiment.start).days + 1))}
 

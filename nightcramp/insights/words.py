@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from nightcramp.stats.words import plural
+
 FACTOR_NAMES = {"sitting_hours": "hours sitting", "exercise_minutes": "minutes of exercise",
                 "alcohol_units": "units of alcohol"}
 
@@ -79,8 +81,8 @@ def stretching_sentence(s: Mapping[str, Any]) -> str:
         return ("No clear effect yet: the plausible range still includes no change"
                 + (f" (from {change_words(ci[0])} to {change_words(ci[1])})." if ci else "."))
     needed = s.get("nights_needed")
-    return "Not enough nights to tell yet" + (f": about {needed} more nights would settle it." if needed
-                                              else ".")
+    return "Not enough nights to tell yet" + (f": about {plural(needed, 'more night')} would settle it."
+                                              if needed else ".")
 
 
 def build_up_sentence(s: Mapping[str, Any]) -> str:
@@ -94,7 +96,7 @@ def build_up_sentence(s: Mapping[str, Any]) -> str:
         speed = "; the fit suggests it works from the first night"
     elif nights is not None:
         whole = max(1, round(nights))
-        speed = f"; the fit suggests it takes about {whole} night{'' if whole == 1 else 's'} to build up"
+        speed = f"; the fit suggests it takes about {plural(whole, 'night')} to build up"
     return (f"If stretching takes a few nights to work and a few to wear off, stretching every night "
             f"goes with {change_words(ratio)} cramps (plausible range: {change_words(ci[0])} to "
             f"{change_words(ci[1])}){speed}. This range is wider because the speed of the build-up is "

@@ -44,7 +44,14 @@ from fpdf import FPDF, FontFace  # noqa: E402
 from fpdf.enums import MethodReturnValue, XPos, YPos  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from nightcramp.sharing.report import POPULATION_SOURCE, MedicationLine, Report, weeks_with_data  # noqa: E402
+from nightcramp.sharing.report import (  # noqa: E402
+    POPULATION_SOURCE,
+    MedicationLine,
+    Report,
+    Week,
+    weeks_with_data,
+)
+from nightcramp.stats.weeks import MIN_LOGGED  # noqa: E402
 
 MAX_PAGES = 2
 FONT = "DejaVu"
@@ -364,13 +371,14 @@ def _nothing_logged(doc: _Doc, report: Report) -> None:
 
 
 def _figures(doc: _Doc, report: Report) -> None:
-    per_week = report.cramps_per_week or 0.0
     share = report.stretched_share or 0.0
     recent = f", {report.stretched_recent} of the last 42" if report.stretched_recent is not None else ""
+    per_week = (f"({report.cramps_per_week:.1f} a week)" if report.cramps_per_week is not None
+                else "(no weekly rate yet)")
     figures = [
         (f"{report.nights_logged}", f"of {report.period_nights}", "nights logged"),
         (f"{report.cramps}", "", "cramps"),
-        (f"{report.cramps_per_night or 0:.2f}", f"({per_week:.1f} a week)", "cramps a logged night"),
+        (f"{report.cramps_per_night or 0:.2f}", per_week, "cramps a logged night"),
         (f"{report.nights_stretched}", f"({round(share * 100)}%)", f"nights stretched{recent}"),
         (f"{report.worst_severity}" if report.worst_severity is not None else "–",
          "of 10" if report.worst_severity is not None else "", "worst pain logged"),
@@ -398,17 +406,28 @@ def _figures(doc: _Doc, report: Report) -> None:
 def _chart(doc: _Doc, report: Report, level: Level, charts: dict[int, tuple[bytes, float]]) -> None:
     meds = report.medications[: level.chart_medicines]
     hidden = len(report.medications) - len(meds)
-    doc.heading("Cramps week by week", note="per 7 logged nights, with a 95% band · worst pain 0–10 · "
-                                            "dotted: a medicine change")
+    if not report.weekly_chart:
+        doc.heading("Cramps week by week", after=8)
+        doc.para(f"{report.weekly_sentence} {report.chart_sentence}", BODY)
+        if level.context:
+            doc.para(f"Trend: {report.trend.sentence[0].lower()}{report.trend.sentence[1:]}", SMALL, "",
+                     GREY, line=3.6)
+        return
+    doc.heading("Cramps week by week", note=f"weeks with at least {MIN_LOGGED} of 7 nights logged, per 7 "
+                                            "logged nights, with a 95% band · worst pain 0–10 · dotted: a "
+                                            "medicine change")
     if len(meds) not in charts:
         charts[len(meds)] = chart_svg(report, meds, hidden)
     svg, height = charts[len(meds)]
     doc.room(height)
     doc.image(io.BytesIO(svg), x=MARGIN, y=doc.get_y(), w=WIDTH, h=height)
     doc.set_y(doc.get_y() + height + 0.6)
+    # The rate of the key figures is over the weeks that count, so it is said here with the weeks it
+    # leaves out (a partial week is never drawn), then the trend.
+    words = [report.weekly_sentence, report.chart_sentence]
     if level.context:
-        doc.para(f"Trend: {report.trend.sentence[0].lower()}{report.trend.sentence[1:]}", SMALL, "", GREY,
-                 line=3.6)
+        words.append(f"Trend: {report.trend.sentence[0].lower()}{report.trend.sentence[1:]}")
+    doc.para(" ".join(w for w in words if w), SMALL, "", GREY, line=3.6)
 
 
 def _label_box(doc: _Doc, text: str, solid: bool, width: float | None = None) -> None:
@@ -589,7 +608,7 @@ def _sources(doc: _Doc, report: Report, cited: list[str]) -> None:
 # ---- the chart ------------------------------------------------------------------------------------------
 
 CHART_PT = 8.0
-CRAMPS_MM, PAIN_MM, ROW_MM, AXIS_MM, TOP_MM = 27.0, 10.0, 4.4, 6.0, 1.5
+CRAMPS_MM, PAIN_MM, ROW_MM, AXIS_MM, TOP_MM = 23.0, 10.0, 4.4, 6.0, 1.5
 
 
 def chart_svg(report: Report, meds: tuple[MedicationLine, ...], hidden: int = 0) -> tuple[bytes, float]:
@@ -611,19 +630,23 @@ def chart_svg(report: Report, meds: tuple[MedicationLine, ...], hidden: int = 0)
         cramps_ax = fig.add_subplot(grid[0])
         pain_ax = fig.add_subplot(grid[1], sharex=cramps_ax)
         strip_ax = fig.add_subplot(grid[2], sharex=cramps_ax)
-        weeks = weeks_with_data(report)
+        weeks = _drawn_span(report)
         first, last = _x(report.period_start), _x(report.period_end) + 1
         mid = [_x(w.start) + 3.5 for w in weeks]
-        rates = [w.cramps_per_week or 0.0 for w in weeks]
-        top = max([*rates, 1.0]) * 1.3
-        cramps_ax.fill_between(mid, [w.low or 0.0 for w in weeks], [min(w.high or 0.0, top) for w in weeks],
+        nan = float("nan")
+        rates = [w.cramps_per_week if w.cramps_per_week is not None else nan for w in weeks]
+        top = max([*(r for r in rates if r == r), 1.0]) * 1.3
+        cramps_ax.fill_between(mid, [w.low if w.low is not None else nan for w in weeks],
+                               [min(w.high, top) if w.high is not None else nan for w in weeks],
                                color="0.86", linewidth=0)
         cramps_ax.plot(mid, rates, color="black", linewidth=1.1, marker="o", markersize=1.8)
         cramps_ax.set_ylim(0, top)
         cramps_ax.set_yticks([t for t in cramps_ax.get_yticks() if 0 < t < top])
         cramps_ax.set_ylabel("cramps a week")
-        pain = [(_x(w.start) + 3.5, w.worst_severity) for w in report.weeks if w.worst_severity is not None]
-        pain_ax.bar([d for d, _ in pain], [s for _, s in pain], width=5, color="0.55", linewidth=0)
+        pain = [(_x(w.start), w.worst_severity) for w in weeks_with_data(report)
+                if w.worst_severity is not None]
+        pain_ax.bar([d for d, _ in pain], [s for _, s in pain], width=6, align="edge", color="0.55",
+                    linewidth=0)
         pain_ax.set_ylim(0, 10)
         pain_ax.set_yticks([0, 5, 10])
         pain_ax.set_ylabel("worst\npain", linespacing=0.95)
@@ -648,6 +671,13 @@ def chart_svg(report: Report, meds: tuple[MedicationLine, ...], hidden: int = 0)
                                                     "Type": None})
     svg = re.sub(rb"<metadata>.*?</metadata>", b"", buffer.getvalue(), flags=re.S)
     return svg, height
+
+
+def _drawn_span(report: Report) -> tuple[Week, ...]:
+    """The weeks from the first to the last that counts; those between that do not count are gaps in the
+    line (NaN), and a partial week at either end is left out, so the line never ends in a fake drop."""
+    counted = [i for i, w in enumerate(report.weeks) if w.counts]
+    return report.weeks[counted[0]:counted[-1] + 1] if counted else ()
 
 
 def _x(day: date) -> float:
@@ -685,8 +715,8 @@ def _strip(ax, report: Report, meds: tuple[MedicationLine, ...], hidden: int,  #
     axis_mm = WIDTH - 17.5
     rows = len(meds) + 1 + (1 if hidden else 0)
     top = rows - 1
-    ax.bar([_x(w.start) + 3.5 for w in report.weeks], [0.72 * w.stretched_nights / 7 for w in report.weeks],
-           bottom=top - 0.36, width=5, color="black", linewidth=0)
+    ax.bar([_x(w.start) for w in report.weeks], [0.72 * w.stretched_nights / 7 for w in report.weeks],
+           bottom=top - 0.36, width=6, align="edge", color="black", linewidth=0)
     ax.plot([first, last], [top - 0.36, top - 0.36], color="0.6", linewidth=0.4)
     for i, med in enumerate(meds):
         y = top - 1 - i

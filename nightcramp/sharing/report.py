@@ -39,6 +39,8 @@ from nightcramp.knowledge.report_questions import QuestionFacts, applicable, loa
 from nightcramp.screening import services as screening_services
 from nightcramp.screening import watch
 from nightcramp.screening.engine import Finding as EngineFinding
+from nightcramp.stats.words import p_words
+from nightcramp.stats.words import plural as _plural
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -61,10 +63,13 @@ class Week:
     logged_nights: int
     """Nights of the week with a known number of cramps (0 to 7)."""
     cramps: int
+    counts: bool
+    """At least 4 of its nights are logged (the rule of ``nightcramp.stats.weeks``): only then does the
+    week have a rate and appear in the chart."""
     cramps_per_week: float | None
-    """Cramps per 7 logged nights (None: no night logged that week)."""
+    """Cramps per 7 logged nights (None: the week does not count)."""
     cramps_per_night: float | None
-    """Cramps per logged night (None: no night logged that week)."""
+    """Cramps per logged night (None: the week does not count)."""
     low: float | None
     high: float | None
     """Exact Poisson 95% range of ``cramps_per_week`` (a guide: it ignores bad-week clustering)."""
@@ -200,8 +205,19 @@ class Report:
     nights_logged: int
     cramps: int
     cramps_per_night: float | None
+    """Over every logged night of the period."""
     cramps_per_week: float | None
-    """7 × ``cramps_per_night``."""
+    """7 × cramps per logged night over the weeks that count (``nightcramp.stats.weeks``: at least 4 of
+    a week's 7 nights logged); None when no week counts, so one night with two cramps is never "14 a
+    week"."""
+    full_weeks: int
+    """Weeks of the period that count."""
+    weekly_sentence: str
+    """The weekly rate in words, as Insights and ``nightcramp analyze`` say it."""
+    weekly_chart: bool
+    """Enough weeks that count for a weekly chart (at least 2); otherwise ``chart_sentence`` says so."""
+    chart_sentence: str
+    """Why there is no weekly chart, or which partial weeks it leaves out ("" when none)."""
     nights_stretched: int
     """Logged nights marked as stretched."""
     stretched_share: float | None
@@ -242,7 +258,7 @@ def build_report(user: User, start: date | None = None, end: date | None = None,
     ``end`` is before ``start``."""
     from nightcramp.insights.data import medicine_checks, nights_of
     from nightcramp.stats.summary import analyse
-    from nightcramp.stats.trend import weekly
+    from nightcramp.stats.weeks import left_out_words, too_few_words, weekly, weekly_words
 
     if start is not None and end is not None and end < start:
         raise ValueError("the period ends before it begins")
@@ -257,7 +273,10 @@ def build_report(user: User, start: date | None = None, end: date | None = None,
     nights_logged, cramps = summary["nights"], summary["cramps"]
     per_night = cramps / nights_logged if nights_logged else None
     stretched_logged = int((logged & (nights.stretched == 1)).sum())
-    weeks = tuple(_week(w, nights) for w in (weekly(nights) if len(nights) else ()))
+    series = weekly(nights) if len(nights) else ()
+    weeks = tuple(_week(w, nights) for w in series)
+    rate = summary["weekly"]
+    per_week = _number(rate["cramps_per_week"])
     medications = _medications(user, nights, medicine_checks(user, nights) if len(nights) else [],
                                period_start, period_end)
     found = _findings(user, min(period_end, today))
@@ -271,7 +290,7 @@ def build_report(user: User, start: date | None = None, end: date | None = None,
         medicine_rose=any(m.rose_after_start for m in medications),
         quinine=found.quinine or any(_is_quinine(m.name) for m in medications
                                      if m.stopped is None or m.stopped >= period_end),
-        cramps_per_week=7 * per_night if per_night is not None else None,
+        cramps_per_week=per_week,
         stretching=stretching.verdict if stretched_logged else None,
     )
     catalogue = load_questions()
@@ -284,8 +303,10 @@ def build_report(user: User, start: date | None = None, end: date | None = None,
         generated_on=today, period_start=period_start, period_end=period_end,
         period_nights=(period_end - period_start).days + 1, name=profile.display_name.strip(),
         birth_year=profile.birth_year, hemisphere=nights.hemisphere, nights_logged=nights_logged,
-        cramps=cramps, cramps_per_night=per_night, cramps_per_week=7 * per_night if per_night is not None
-        else None, nights_stretched=stretched_logged,
+        cramps=cramps, cramps_per_night=per_night, cramps_per_week=per_week, full_weeks=rate["full_weeks"],
+        weekly_sentence=weekly_words(rate), weekly_chart=rate["chart"],
+        chart_sentence=left_out_words(series) if rate["chart"] else too_few_words(series),
+        nights_stretched=stretched_logged,
         stretched_share=stretched_logged / nights_logged if nights_logged else None,
         stretched_recent=_stretched_recent(nights, period_start, period_end),
         worst_severity=max(severities) if severities else None, weeks=weeks, stretching=stretching,
@@ -305,7 +326,8 @@ def _week(week: Any, nights: Any) -> Week:
     low, high = week.ci95 or (None, None)
     worst = _number(week.worst_severity)
     return Week(start=week.start, logged_nights=week.logged_nights, cramps=int(week.cramps),
-                cramps_per_week=rate, cramps_per_night=rate / 7 if rate is not None else None,
+                counts=week.counts, cramps_per_week=rate,
+                cramps_per_night=rate / 7 if rate is not None else None,
                 low=_number(low), high=_number(high),
                 worst_severity=int(worst) if worst is not None else None, stretched_nights=stretched)
 
@@ -324,10 +346,6 @@ def ratio_words(ratio: float, low: float | None, high: float | None) -> str:
     """"rate ratio 0.47 (95% CI 0.34–0.65)"."""
     ci = f" (95% CI {low:.2f}–{high:.2f})" if low is not None and high is not None else ""
     return f"rate ratio {ratio:.2f}{ci}"
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _stretching(s: dict[str, Any], stretched_nights: int) -> Stretching:
@@ -379,12 +397,12 @@ def _seasons(s: dict[str, Any]) -> Seasons:
     ratio_ci = s["peak_to_trough_ci95"]
     ratio_words_ = (f"{ratio:.1f} times the low season" + (f" (95% CI {ratio_ci[0]:.1f}–{ratio_ci[1]:.1f})"
                                                             if ratio_ci else "")) if ratio else ""
-    p = _number(s["p_value"])
-    p_words = f" (p = {p:.2g})" if p is not None else ""
+    chance = p_words(_number(s["p_value"]))
+    p_text = f" ({chance})" if chance else ""
     if verdict == "seasonal":
-        sentence = f"Seasonal{p_words}: {peak_words}" + (f", {ratio_words_}." if ratio_words_ else ".")
+        sentence = f"Seasonal{p_text}: {peak_words}" + (f", {ratio_words_}." if ratio_words_ else ".")
     elif verdict == "no_clear_pattern":
-        sentence = (f"No clear seasonal pattern{p_words}: the fitted {peak_words}"
+        sentence = (f"No clear seasonal pattern{p_text}: the fitted {peak_words}"
                     + (f", {ratio_words_}" if ratio_words_ else "") + ", could be chance.")
     else:
         sentence = f"Not enough data: {s['reason']}."
@@ -518,6 +536,19 @@ def _findings(user: User, day: date) -> _Found:
 
 
 def weeks_with_data(report: Report) -> tuple[Week, ...]:
-    """The weeks with at least one logged night (what the chart draws)."""
-    return tuple(w for w in report.weeks if w.cramps_per_week is not None)
+    """The weeks that count (at least 4 nights logged): what the weekly chart draws."""
+    return tuple(w for w in report.weeks if w.counts)
+
+
+def stats_weeks_of(report: Report) -> tuple[Any, ...]:
+    """The report's weeks as ``nightcramp.stats.weeks.Week`` objects, for the page's charts."""
+    from nightcramp.stats import weeks as stats_weeks
+
+    nan = math.nan
+    return tuple(stats_weeks.Week(
+        start=w.start, logged_nights=w.logged_nights, cramps=float(w.cramps),
+        rate=w.cramps_per_week if w.cramps_per_week is not None else nan,
+        ci95=(w.low, w.high) if w.low is not None and w.high is not None else None,
+        worst_severity=float(w.worst_severity) if w.worst_severity is not None else nan, counts=w.counts)
+        for w in report.weeks)
 

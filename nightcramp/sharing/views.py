@@ -50,8 +50,11 @@ def report_charts(built: Report) -> list[Any]:
 
     if built.empty:
         return []
-    return [charts.weekly_cramps([(w.start, w.cramps_per_week, w.low, w.high) for w in built.weeks]),
-            charts.severity([(w.start, w.worst_severity) for w in built.weeks])]
+    from nightcramp.sharing.report import stats_weeks_of
+
+    weeks = stats_weeks_of(built)
+    weekly = charts.weekly_cramps(weeks)
+    return [weekly, charts.severity(weeks)] if weekly.drawn else [weekly]  # one sentence says it for both
 
 
 def today_of(user: Any) -> date:

@@ -8,20 +8,23 @@ period without stretching, which keeps slow drifts and seasons out of the compar
 period's habit has worn off before nights count.
 
 **Analysis** (statistics.md §2.3, items 3, 4 and 7). Nights count by the *planned* arm, whatever was
-done (intention to treat). Only logged nights count, each as one night of exposure: a night without an
-entry is unknown, never a night without cramps. Within pair j, given the S_j cramps of the pair, the
-cramps of the stretching period are Binomial(S_j, π_j) with π_j = n_Bj·RR / (n_Bj·RR + n_Aj), where
-n_Bj and n_Aj are the logged nights with and without stretching. The rate ratio RR is estimated by
-maximising this conditional likelihood (the same estimate as a Poisson GLM with one intercept per pair
-and an offset of log nights), and its standard error is widened by the dispersion between the J pairs
-that hold any cramp ("CPQ"). That dispersion is the leverage-corrected sandwich (CR2) one,
-φ̂ = Σ_j r_j²/(1 − h_j) / Σ_j v_j, with r_j = Y_Bj − S_j π_j, v_j = S_j π_j (1 − π_j) and h_j = v_j / Σ v,
-referred to a t distribution with the Satterthwaite degrees of freedom (Σ v)²/Σ v² · (J − 1)/J (J − 1
-when the pairs weigh the same). Unlike the Pearson dispersion (the mean of r_j²/v_j), it stays right when
-a bad period inflates the variance of a pair's count with the square of its size rather than in
-proportion to it, as per-period frailty does (statistics.md §2.3 item 4): pairs with many cramps weigh
-more in the estimate and also in the dispersion. With a cohort dispersion ``phi0`` the dispersion is
-shrunk towards it ("CPQ-EB").
+done (intention to treat, as statistics.md §2.1 asks for first). Nights that did not follow the plan (a
+stretch on a night planned without, none on a night planned with) are counted and reported beside the
+result (:func:`plan_deviations`), never moved to the other arm. Only logged nights count, each as one
+night of exposure: a night without an entry is unknown, never a night without cramps. Within pair j,
+given the S_j cramps of the pair, the cramps of the stretching period are Binomial(S_j, π_j) with
+π_j = n_Bj·RR / (n_Bj·RR + n_Aj), where n_Bj and n_Aj are the logged nights with and without stretching. The
+rate ratio RR is estimated by maximising this conditional likelihood (the same estimate as a Poisson GLM
+with one intercept per pair and an offset of log nights), and its standard error is widened by the
+dispersion between the J pairs that hold any cramp ("CPQ"). That dispersion is the leverage-corrected
+sandwich (CR2) one, φ̂ = Σ_j r_j²/(1 − h_j) / Σ_j v_j, with r_j = Y_Bj − S_j π_j,
+v_j = S_j π_j (1 − π_j) and h_j = v_j / Σ v, referred to a t distribution with the Satterthwaite degrees
+of freedom (Σ v)²/Σ v² · (J − 1)/J (J − 1 when the pairs weigh the same). Unlike the Pearson
+dispersion (the mean of r_j²/v_j), it stays right when a bad period inflates the variance of a pair's
+count with the square of its size rather than in proportion to it, as per-period frailty does
+(statistics.md §2.3 item 4): pairs with many cramps weigh more in the estimate and also in the
+dispersion. With a cohort dispersion
+``phi0`` the dispersion is shrunk towards it ("CPQ-EB").
 The pairs' totals say how much the person's nights vary too: the dispersion of neighbouring pairs'
 rates (:func:`pair_total_dispersion`) is pooled with the within-pair one, which adds about two thirds
 of J − 1 degrees of freedom (:func:`nightcramp.stats.model.pooled_dispersion`).
@@ -184,7 +187,10 @@ class StretchingResult(Result):
     would give 80% power to see a 30% cut at the current rate and dispersion (0 if there already are
     that many, so that any effect is likely smaller; None when the verdict is clear or the rate is
     unknown). ``build_up`` is the analysis of the same nights allowing for an effect that builds up and
-    wears off over a few nights (a sensitivity check; the verdict is the plain analysis's). Anything
+    wears off over a few nights (a sensitivity check; the verdict is the plain analysis's).
+    ``deviations`` counts the nights that did not follow the plan (of ``nights_answered`` with a known
+    answer; ``deviations_stretched`` stretched on a night planned without, ``deviations_not_stretched``
+    did not on a night planned with), which the analysis still counts as planned. Anything
     that cannot be estimated is NaN (``None`` in ``as_dict()``).
     """
 
@@ -216,7 +222,11 @@ class StretchingResult(Result):
     df: float  # degrees of freedom of the t reference distribution (see model.pooled_dispersion)
     pairs_complete: int  # pairs with logged nights in both periods
     pairs_informative: int  # complete pairs with at least one cramp (the J of the formulas)
-    adherence: float  # share of logged nights with a known answer where "stretched" followed the plan
+    adherence: float  # share of the nights_answered that followed the plan
+    nights_answered: int  # the experiment's nights with a known answer to "did you stretch?"
+    deviations: int  # of those, nights that did not follow the plan (still counted as planned)
+    deviations_stretched: int  # stretched on a night planned without the stretch
+    deviations_not_stretched: int  # did not stretch on a night planned with it
     washout_nights: int
     nights_needed: int | None
     target_rate_ratio: float = TARGET_RATE_RATIO
@@ -266,12 +276,46 @@ class ConditionalFit:
     pearson: float
 
 
+@dataclass(frozen=True)
+class Deviations:
+    """How the nights of an experiment followed its plan, over every night of it (logged or not, washout
+    nights included, since they are lived by the plan too) whose answer to "did you stretch?" is known."""
+
+    answered: int
+    stretched: int  # stretched on a night planned without the stretch
+    not_stretched: int  # did not stretch on a night planned with it
+
+    @property
+    def total(self) -> int:
+        return self.stretched + self.not_stretched
+
+    @property
+    def adherence(self) -> float:
+        """The share of answered nights that followed the plan; NaN when none is answered."""
+        return 1 - self.total / self.answered if self.answered else math.nan
+
+
+def plan_deviations(nights: Nights) -> Deviations:
+    """Count the nights that did not follow the plan (see :class:`Deviations`). The analysis still counts
+    each of them under its planned arm (intention to treat); these numbers say how far that is from what
+    was done."""
+    if not len(nights.experiment_period) or not nights.planned:
+        return Deviations(0, 0, 0)
+    arms = _period_arms(nights)
+    planned_stretch = np.array([arms.get(int(p), "") == "stretch" for p in nights.experiment_period])
+    known = (nights.experiment_period > 0) & ~np.isnan(nights.stretched)
+    did = nights.stretched == 1.0
+    return Deviations(answered=int(known.sum()), stretched=int(np.sum(known & did & ~planned_stretch)),
+                      not_stretched=int(np.sum(known & ~did & planned_stretch)))
+
+
 def pair_totals(nights: Nights, washout_nights: int = 0) -> tuple[PairTotals, float]:
     """Sum the experiment's nights into complete pairs, and measure adherence.
 
     A night's period is ``nights.experiment_period`` (0 = not in the experiment); its arm is the single
     ``planned`` value of its period. Washout nights are the first ``washout_nights`` calendar nights from
-    the earliest night labelled with that period. Returns the totals and the adherence (NaN if unknown).
+    the earliest night labelled with that period. Returns the totals and the adherence (NaN if unknown;
+    see :func:`plan_deviations`).
     """
     if washout_nights < 0:
         raise ExperimentError("washout_nights must be at least 0")
@@ -281,7 +325,6 @@ def pair_totals(nights: Nights, washout_nights: int = 0) -> tuple[PairTotals, fl
     labels = nights.experiment_period
     arms = _period_arms(nights)
     counted = counted_nights(nights, arms, washout_nights)
-    arm_of_night = np.array([arms.get(int(p), "") for p in labels])
     rows: list[tuple[float, float, float, float]] = []
     for pair in sorted({(p + 1) // 2 for p in arms}):
         numbers = (2 * pair - 1, 2 * pair)
@@ -298,10 +341,7 @@ def pair_totals(nights: Nights, washout_nights: int = 0) -> tuple[PairTotals, fl
         if n_a > 0 and n_b > 0:
             rows.append((y_a, y_b, n_a, n_b))
     table = np.array(rows, dtype=float).reshape(-1, 4)
-    known = nights.logged & (labels > 0) & ~np.isnan(nights.stretched)
-    adherence = (float(np.mean(nights.stretched[known] == (arm_of_night[known] == "stretch")))
-                 if known.any() else math.nan)
-    return PairTotals(table[:, 0], table[:, 1], table[:, 2], table[:, 3]), adherence
+    return PairTotals(table[:, 0], table[:, 1], table[:, 2], table[:, 3]), plan_deviations(nights).adherence
 
 
 def counted_nights(nights: Nights, arms: dict[int, str], washout_nights: int) -> np.ndarray:
@@ -562,6 +602,7 @@ def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float |
     matters for the Monte Carlo randomisation test beyond 16 pairs. ``build_up`` adds the same nights'
     analysis allowing for an effect that builds up over nights (:mod:`nightcramp.stats.carryover`)."""
     totals, adherence = pair_totals(nights, washout_nights)
+    deviated = plan_deviations(nights)
     informative = totals.informative
     nightly = nightly_dispersion(nights, washout_nights)
     spread = pair_total_dispersion(totals)
@@ -601,6 +642,8 @@ def analyse_experiment(nights: Nights, *, washout_nights: int = 0, phi0: float |
         log_rate_ratio=log_rr, se_log_rate_ratio=se, dispersion=dispersion,
         within_pair_dispersion=phi_within, pair_total_dispersion=spread, nightly_dispersion=nightly, df=df,
         pairs_complete=len(totals), pairs_informative=len(informative), adherence=adherence,
+        nights_answered=deviated.answered, deviations=deviated.total, deviations_stretched=deviated.stretched,
+        deviations_not_stretched=deviated.not_stretched,
         washout_nights=washout_nights,
         nights_needed=_nights_needed(verdict, nights, totals, washout_nights, dispersion, phi0),
         build_up=analyse_carry_over(nights, washout_nights=washout_nights, pair_spread=(spread, len(totals)))

@@ -45,6 +45,7 @@ from nightcramp.stats.model import (
     trend_years,
     weeks_of,
 )
+from nightcramp.stats.words import plural
 
 # 19.3 / A² cramps give 80% power on the 2-df test (§4.2). Below the number needed for a fourfold swing
 # (A = ln 4 / 2, about 40 cramps) even a very strong season would usually be missed: not enough data.
@@ -150,11 +151,12 @@ def analyse_seasonality(nights: Nights, *, seed: int = BOOTSTRAP_SEED) -> Season
 
 def _not_enough(nights: Nights, rows: npt.NDArray[np.bool_], span: int, cramps: float) -> str:
     if span < MIN_SPAN_NIGHTS:
-        return f"seasons need at least 12 months of logging; this diary covers {span} nights"
+        return f"seasons need at least 12 months of logging; this diary covers {plural(span, 'night')}"
     if not covers_a_year(nights, rows):
         return f"every quarter of the year needs at least {MIN_NIGHTS_PER_QUARTER} logged nights"
     if cramps < MIN_CRAMPS:
-        return f"{cramps:.0f} cramps logged; at least {MIN_CRAMPS} are needed to see even a strong season"
+        return (f"{plural(int(cramps), 'cramp')} logged; at least {MIN_CRAMPS} are needed to see even a "
+                "strong season")
     return ""
 
 

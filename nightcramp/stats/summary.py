@@ -29,6 +29,9 @@ from nightcramp.stats.factors import analyse_factors
 from nightcramp.stats.observational import analyse_observational
 from nightcramp.stats.seasonality import analyse_seasonality
 from nightcramp.stats.trend import analyse_trend
+from nightcramp.stats.weeks import rate_sentence, weekly_rate
+from nightcramp.stats.weeks import weekly as weekly_series
+from nightcramp.stats.words import plural as _plural
 
 FACTORS = ("sitting_hours", "exercise_minutes", "alcohol_units")
 LAGS = (0, 1, 2)
@@ -59,6 +62,7 @@ def analyse(nights: Nights, *, file: str | None = None,
         "last_night": nights.dates[-1].isoformat() if nights.dates else None,
         "nights": int(logged.sum()),
         "cramps": int(nights.cramps[logged].sum()),
+        "weekly": weekly(nights),
         "stretching": stretching(nights, prior),
         "seasonality": seasonality(nights),
         "factors": factors(nights),
@@ -109,7 +113,8 @@ def stretching(nights: Nights, prior: DispersionPrior | None = None) -> dict[str
             "cramps_avoided_per_month": r["cramps_avoided_per_month"],
             "nights_needed": r["nights_needed"], "target_rate_ratio": EXPERIMENT_TARGET_RATE_RATIO,
             "nights_analysed": r["nights"], "pairs_complete": r["pairs_complete"],
-            "adherence": r["adherence"], "build_up": build_up(r["build_up"]),
+            "adherence": r["adherence"], "nights_answered": r["nights_answered"],
+            "deviations": r["deviations"], "build_up": build_up(r["build_up"]),
             "cohort_prior": None if prior is None else {
                 "phi0": prior.phi0(result.prior_covariates), "nu0": _finite(prior.nu0),
                 "experiments": prior.experiments, "borrowed": result.method == "cpq_eb",
@@ -122,7 +127,8 @@ def stretching(nights: Nights, prior: DispersionPrior | None = None) -> dict[str
         "randomisation_p_value": None, "prob_benefit": o["prob_benefit"],
         "cramps_avoided_per_month": o["cramps_avoided_per_month"],
         "nights_needed": o["nights_needed"], "target_rate_ratio": observational.TARGET_RATE_RATIO,
-        "nights_analysed": o["nights"], "pairs_complete": None, "adherence": None, "build_up": None,
+        "nights_analysed": o["nights"], "pairs_complete": None, "adherence": None, "nights_answered": None,
+        "deviations": None, "build_up": None,
         "cohort_prior": None,
     }
 
@@ -161,6 +167,15 @@ def factors(nights: Nights) -> list[dict[str, Any]]:
     ]
 
 
+def weekly(nights: Nights) -> dict[str, Any]:
+    """The headline weekly rate under the one rule of ``nightcramp.stats.weeks`` (a week counts when at
+    least 4 of its 7 nights are logged), with how many weeks count and whether a weekly chart is drawn."""
+    w = weekly_rate(weekly_series(nights)).as_dict()
+    return {"min_logged_nights": w["min_logged_nights"], "weeks": w["weeks"], "full_weeks": w["full_weeks"],
+            "partial_weeks": w["partial_weeks"], "nights": w["nights"], "cramps": int(w["cramps"]),
+            "cramps_per_week": w["cramps_per_week"], "ci95": interval(w["ci95"]), "chart": w["chart"]}
+
+
 def trend(nights: Nights) -> dict[str, Any]:
     t = analyse_trend(nights).as_dict()
     ci = interval(t["slope_ci95"])
@@ -196,16 +211,12 @@ def describe(summary: Mapping[str, Any]) -> str:
     """A short plain-language reading of an :func:`analyse` object, uncertainty in words. Observational
     findings are called suggestive; factors "go with" cramps, never cause them."""
     name = summary["file"] or "this diary"
-    lines = [f"{name}: {_plural(summary['nights'], 'logged night')}, {_plural(summary['cramps'], 'cramp')}."]
+    lines = [f"{name}: {rate_sentence(summary['nights'], summary['cramps'], summary['weekly'])}"]
     lines.append("  Stretching: " + _describe_stretching(summary["stretching"]))
     lines.append("  Seasons: " + _describe_seasons(summary["seasonality"]))
     lines.append("  Factors: " + _describe_factors(summary["factors"]))
     lines.append("  Trend: " + _describe_trend(summary["trend"]))
     return "\n".join(lines)
-
-
-def _plural(number: int, noun: str) -> str:
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _month(number: int) -> str:
@@ -216,6 +227,9 @@ def _describe_stretching(s: Mapping[str, Any]) -> str:
     randomised = s["design"] == "randomised"
     how = (f"randomised experiment, {_plural(s['pairs_complete'], 'complete pair')} of periods" if randomised
            else "ordinary nights, not a randomised experiment: suggestive at best")
+    if randomised and s.get("deviations"):
+        how += (f"; {s['deviations']} of {_plural(s['nights_answered'], 'night')} did not follow the plan "
+                "and count as planned")
     prior = s.get("cohort_prior")
     if prior and prior["borrowed"]:
         how += f", its spread checked against {_plural(prior['experiments'], 'other experiment')}"

@@ -1,40 +1,23 @@
 """Cramps and severity over time: a weekly series for the chart and the slope of the cramp rate.
 
-Weeks are counted from the first night of the diary (night 1-7 is week 1). A week's rate is its cramps
-per logged night × 7, so a half-logged week is not read as a half-good one, and a week with no logged
-night has no rate at all. The slope comes from a quasi-Poisson GLM of the nightly counts on time
-(years), with the same seasonal adjustment as the other models (population curve under a year of data,
-the person's own cosinor after), so it reads as change beyond the usual seasonal swing.
+The weekly series and the rule for which weeks have a rate live in ``nightcramp.stats.weeks`` (a week
+counts when at least 4 of its 7 nights are logged; only then does it have a rate). The slope comes from
+a quasi-Poisson GLM of the nightly counts on time (years), with the same seasonal adjustment as the other
+models (population curve under a year of data, the person's own cosinor after), so it reads as change
+beyond the usual seasonal swing.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
-
-import numpy as np
-from scipy import stats as sps
 
 from nightcramp.stats.base import Nights, Result
 from nightcramp.stats.model import fit_quasi_poisson, seasonal_adjustment, trend_years
+from nightcramp.stats.weeks import Week, weekly
 
-SEVERITY = "max_severity"
+__all__ = ["MIN_NIGHTS", "TrendResult", "Week", "analyse_trend", "weekly"]
 MIN_NIGHTS = 28
-
-
-@dataclass(frozen=True)
-class Week(Result):
-    """One week: ``rate`` is cramps per 7 logged nights, ``ci95`` an exact Poisson interval for it (it
-    ignores bad-week clustering, so read it as a guide), ``worst_severity`` the highest severity logged
-    that week (None without a severity column or entries)."""
-
-    start: date
-    logged_nights: int
-    cramps: float
-    rate: float
-    ci95: tuple[float, float] | None
-    worst_severity: float
 
 
 @dataclass(frozen=True)
@@ -68,31 +51,3 @@ def analyse_trend(nights: Nights) -> TrendResult:
     return TrendResult(nights=int(rows.sum()), cramps=float(nights.cramps[rows].sum()), weeks=weekly(nights),
                        slope_per_year=slope, slope_ci95=ci, rate_ratio_per_year=math.exp(slope), p_value=p,
                        seasonal_adjustment=season.kind)
-
-
-def weekly(nights: Nights) -> tuple[Week, ...]:
-    """Cramps per 7 logged nights for each week of the diary, with the worst severity of the week."""
-    severity = nights.factors.get(SEVERITY)
-    weeks = []
-    for begin in range(0, len(nights), 7):
-        span = slice(begin, begin + 7)
-        logged = nights.logged[span]
-        count, total = int(logged.sum()), float(nights.cramps[span][logged].sum())
-        worst = math.nan
-        if severity is not None:
-            values = severity[span][logged]
-            values = values[~np.isnan(values)]
-            worst = float(values.max()) if values.size else math.nan
-        rate = 7 * total / count if count else math.nan
-        weeks.append(Week(start=nights.dates[begin], logged_nights=count, cramps=total, rate=rate,
-                          ci95=_poisson_ci(total, count), worst_severity=worst))
-    return tuple(weeks)
-
-
-def _poisson_ci(total: float, count: int) -> tuple[float, float] | None:
-    """Exact (Garwood) 95% interval for a Poisson count, scaled to cramps per 7 nights."""
-    if count == 0:
-        return None
-    low = 0.0 if total == 0 else float(sps.chi2.ppf(0.025, 2 * total)) / 2
-    high = float(sps.chi2.ppf(0.975, 2 * total + 2)) / 2
-    return 7 * low / count, 7 * high / count

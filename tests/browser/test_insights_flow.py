@@ -106,3 +106,34 @@ def test_a_finished_experiment_prints_its_result_and_the_build_up_check(phone, l
         assert page.get_by_role("heading", name="If the effect builds up over nights").is_visible()
         assert "stretching every night goes with" in text and "to build up" in text
         page.locator("section.insight").screenshot(path=str(SCREENSHOTS / "experiment-result-phone.png"))
+
+
+def test_a_first_night_and_a_partial_week_read_as_words_not_invented_charts(phone, live_server):
+    """After one night: sentences instead of charts, no weekly rate. After three full weeks and one more
+    night: the weekly chart stops at the last full week (no fake drop) and says why."""
+    from tests.conftest import make_user
+
+    page = phone
+    first = date(2026, 10, 27)
+    with time_machine.travel(NOW, tick=True):
+        user = make_user("newcomer", time_zone="America/Chicago")
+        services.save_night(user, first, cramps_reported=2)
+        signed_in(page, user, live_server.url)
+        page.goto("/insights/")
+        page.get_by_role("heading", name="Does stretching help you?").wait_for()
+        text = page.locator("main").inner_text()
+        assert "No weekly rate yet" in text and "14.0" not in text
+        assert "Too few nights for a weekly chart yet" in text and page.locator("#weekly-title").count() == 0
+        assert "nightcramp analyze" not in text and "docs/analysis.md" not in text
+        page.screenshot(path=str(SCREENSHOTS / "insights-first-night-phone.png"), full_page=True)
+        for i in range(1, 22):
+            services.save_night(user, first + timedelta(days=i), cramps_reported=i % 3)
+        page.goto("/insights/")
+        weekly = page.locator("figure.chart").first
+        assert weekly.get_attribute("aria-labelledby") == "weekly-title"
+        summary = weekly.locator(".chart-summary").inner_text()
+        assert "3 weeks with at least 4 nights logged" in summary and "Most recently 0.0" not in summary
+        assert "too few for a weekly rate, so it is not drawn" in summary
+        assert "beside this chart" not in page.locator("main").inner_text()
+        weekly.scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "insights-partial-week-phone.png"))

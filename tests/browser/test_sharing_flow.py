@@ -7,7 +7,7 @@ Takes docs/screenshots/report-page.png, sharing-link-phone.png and shared-page.p
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -100,3 +100,36 @@ def test_the_doctor_report_page_reads_as_one_page_on_a_desk(browser, live_server
             assert hidden == "none"
     finally:
         context.close()
+
+
+def test_a_short_diary_report_on_a_phone_invents_no_rate_and_keeps_dates_whole(phone, live_server):
+    """One night with two cramps: no "14.0 cramps a week", no chart from one dot, and at 390 px the
+    medicines table keeps each date on one line (it was one word a line)."""
+    from nightcramp.diary.services import save_medication, save_night
+    from tests.conftest import make_user
+
+    page = phone
+    with time_machine.travel(NOW, tick=True):
+        user = make_user("newcomer", time_zone="America/Chicago")
+        save_night(user, date(2026, 11, 24), cramps_reported=2, max_severity_reported=6)
+        save_medication(user, name="Atorvastatin (statin)", dose="20 mg at night", started=date(2026, 9, 14))
+        save_medication(user, name="Indapamide (thiazide-like diuretic)", dose="2.5 mg in the morning",
+                        started=date(2025, 12, 1))
+        signed_in(page, user, live_server.url)
+        page.goto("/report/")
+        page.get_by_role("heading", name="Night-time leg cramps: patient-kept diary").wait_for()
+        main = page.locator("main").inner_text()
+        assert "14.0" not in main and "No weekly rate yet" in main
+        assert "Too few nights for a weekly chart yet" in main and page.get_by_role("img").count() == 0
+        figure = page.locator(".key-figures div", has_text="Cramps a week").locator("dd").inner_text()
+        assert figure.strip() == "–"
+        dates = page.locator(".report-table .date")
+        assert dates.count() == 2
+        for i in range(dates.count()):
+            box = dates.nth(i).bounding_box()
+            line = page.evaluate("e => parseFloat(getComputedStyle(e).lineHeight) || 24",
+                                 dates.nth(i).element_handle())
+            assert box is not None and box["height"] < 1.5 * line, dates.nth(i).inner_text()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        page.locator(".report-table").scroll_into_view_if_needed()
+        page.screenshot(path=str(SCREENSHOTS / "report-short-phone.png"), full_page=True)

@@ -24,8 +24,8 @@ from tests.stats.test_summary import observational_rows, randomised_rows
 COMMAND = Path(sys.executable).parent / "nightcramp"
 COLUMNS = ("date", "cramps", "stretched", "sitting_hours", "exercise_minutes", "alcohol_units",
            "experiment_period", "planned")
-TOP = ["file", "hemisphere", "first_night", "last_night", "nights", "cramps", "stretching", "seasonality",
-       "factors", "trend"]
+TOP = ["file", "hemisphere", "first_night", "last_night", "nights", "cramps", "weekly", "stretching",
+       "seasonality", "factors", "trend"]
 
 
 def run(tmp_path: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:

@@ -181,6 +181,7 @@ def test_the_demo_report_is_one_page_with_its_key_text(demo_report, demo_pdf, po
     assert demo_report.stretching.sentence in reading
     assert "SUGGESTIVE ONLY" in text
     assert demo_report.seasons.sentence in reading
+    assert "e-0" not in reading and "chance, p " in demo_report.seasons.sentence  # p-values in words
     for med in demo_report.medications:
         assert med.name in text
     for finding in demo_report.findings:

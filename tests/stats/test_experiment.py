@@ -470,7 +470,36 @@ def test_adherence_is_the_share_of_known_nights_that_followed_the_plan() -> None
     stretched[0][:3] = [0.0, nan, 0.0]  # night 1 logged and missed; night 2 unknown; night 3 not logged
     stretched[1][0] = 1.0
     result = analyse_experiment(experiment_nights(ARMS, COUNTS, stretched))
-    assert result.adherence == pytest.approx(1 - 2 / (84 - 10 - 1))
+    # every night with a known answer counts, logged or not (night 3 did not follow the plan either)
+    assert result.nights_answered == 84 - 1 and result.deviations == 3
+    assert result.adherence == pytest.approx(1 - 3 / (84 - 1))
+
+
+def test_nights_off_plan_are_counted_by_kind_but_analysed_as_planned() -> None:
+    """Intention to treat (statistics.md §2.1): a night that did not follow the plan is reported as a
+    deviation and stays in its planned arm, so the estimate is the one of the plan as lived."""
+    as_planned = analyse_experiment(experiment_nights(ARMS, COUNTS))
+    planned = as_planned
+    assert planned.deviations == planned.deviations_stretched == planned.deviations_not_stretched == 0
+    stretched = [[1.0 if arm == "stretch" else 0.0] * 7 for arm in ARMS]
+    stretched[1][3] = 1.0  # stretched anyway on a night planned without
+    stretched[2][0] = 1.0
+    stretched[3][4] = 0.0  # no stretch on a night planned with it
+    stretched[4][0] = nan  # unanswered: neither followed nor not
+    off_plan = analyse_experiment(experiment_nights(ARMS, COUNTS, stretched))
+    assert off_plan.nights_answered == 83 and off_plan.deviations == 3
+    assert (off_plan.deviations_stretched, off_plan.deviations_not_stretched) == (2, 1)
+    assert off_plan.as_dict()["deviations"] == 3
+    for name in ("rate_ratio", "ci95", "p_value", "randomisation_p_value", "nights_stretch",
+                 "nights_no_stretch"):
+        assert getattr(off_plan, name) == getattr(as_planned, name), name
+
+
+def test_without_an_experiment_there_is_nothing_to_deviate_from() -> None:
+    nights = Nights(dates=(START, START + timedelta(days=1)), cramps=np.array([1.0, 0.0]),
+                    stretched=np.array([1.0, 0.0]))
+    counted = experiment.plan_deviations(nights)
+    assert (counted.answered, counted.total) == (0, 0) and math.isnan(counted.adherence)
 
 
 # --- verdicts -----------------------------------------------------------------------------------------
@@ -580,3 +609,19 @@ def test_the_package_never_imports_django() -> None:
             "nightcramp.stats.power; "
             "sys.exit(1 if any(m == 'django' or m.startswith('django.') for m in sys.modules) else 0)")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_analyze_says_how_many_nights_did_not_follow_the_plan() -> None:
+    from nightcramp.stats.summary import analyse, describe, nights_from_rows
+
+    rows = [{"date": row["date"], "experiment_period": row["experiment_period"], "planned": row["planned"],
+             "stretched": row["planned"] == "stretch", "cramps": 1 if row["planned"] == "stretch" else 2}
+            for row in plan_experiment(START, seed=4).as_rows()]
+    kept = describe(analyse(nights_from_rows(rows)))
+    assert "did not follow the plan" not in kept
+    off = [dict(row) for row in rows]
+    off[0]["stretched"] = not off[0]["stretched"]
+    off[9]["stretched"] = not off[9]["stretched"]
+    summary = analyse(nights_from_rows(off))
+    assert summary["stretching"]["deviations"] == 2 and summary["stretching"]["nights_answered"] == 84
+    assert "2 of 84 nights did not follow the plan and count as planned" in describe(summary)

@@ -19,12 +19,14 @@ from nightcramp.stats.seasonality import analyse_seasonality
 from nightcramp.stats.summary import FACTORS, analyse, describe, nights_from_rows
 
 OMEGA = 2 * math.pi / 365.25
-TOP = {"file", "hemisphere", "first_night", "last_night", "nights", "cramps", "stretching", "seasonality",
-       "factors", "trend"}
+TOP = {"file", "hemisphere", "first_night", "last_night", "nights", "cramps", "weekly", "stretching",
+       "seasonality", "factors", "trend"}
+WEEKLY = {"min_logged_nights", "weeks", "full_weeks", "partial_weeks", "nights", "cramps", "cramps_per_week",
+          "ci95", "chart"}
 STRETCHING = {"design", "label", "verdict", "reason", "rate_ratio", "ci95", "p_value",
               "randomisation_p_value", "prob_benefit", "cramps_avoided_per_month", "nights_needed",
-              "target_rate_ratio", "nights_analysed", "pairs_complete", "adherence", "build_up",
-              "cohort_prior"}
+              "target_rate_ratio", "nights_analysed", "pairs_complete", "adherence", "nights_answered",
+              "deviations", "build_up", "cohort_prior"}
 BUILD_UP = {"rate_ratio", "ci95", "p_value", "prob_benefit", "build_up_nights"}
 SEASONALITY = {"verdict", "reason", "p_value", "peak_month", "peak_month_ci95", "peak_to_trough",
                "peak_to_trough_ci95", "population_peak_month", "population_peak_to_trough"}
@@ -73,6 +75,10 @@ def check_shape(summary: dict[str, Any]) -> None:
     assert set(summary["stretching"]) == STRETCHING
     assert set(summary["seasonality"]) == SEASONALITY
     assert set(summary["trend"]) == TREND
+    assert set(summary["weekly"]) == WEEKLY
+    w = summary["weekly"]
+    assert w["min_logged_nights"] == 4 and w["full_weeks"] + w["partial_weeks"] <= w["weeks"]
+    assert (w["cramps_per_week"] is None) == (w["full_weeks"] == 0) and w["nights"] <= summary["nights"]
     assert len(summary["factors"]) == len(FACTORS) * 3
     expected = [(name, lag) for name in FACTORS for lag in (0, 1, 2)]
     assert [(f["name"], f["lag"]) for f in summary["factors"]] == expected

@@ -19,16 +19,18 @@ OMEGA = 2 * math.pi / 365.25
 
 def test_a_week_rate_counts_logged_nights_only() -> None:
     dates = tuple(date(2024, 5, 6) + timedelta(days=i) for i in range(10))
-    cramps = np.array([1, 2, 0, np.nan, np.nan, np.nan, np.nan, 3, np.nan, 1], dtype=float)
+    cramps = np.array([1, 2, 0, np.nan, 0, np.nan, np.nan, 3, np.nan, 1], dtype=float)
     severity = np.array([4, 7, np.nan, 9, np.nan, np.nan, np.nan, 2, 8, np.nan], dtype=float)
     nights = Nights(dates=dates, cramps=cramps, stretched=np.full(10, np.nan),
                     factors={"max_severity": severity})
     first, second = weekly(nights)
-    assert first.start == dates[0] and first.logged_nights == 3 and first.rate == 7 * 3 / 3
-    assert first.worst_severity == 7  # the 9 was on a night that was not logged
-    assert second.logged_nights == 2 and second.rate == 7 * 4 / 2 and second.worst_severity == 2
+    assert first.start == dates[0] and first.logged_nights == 4 and first.rate == 7 * 3 / 4
+    assert first.counts and first.worst_severity == 7  # the 9 was on a night that was not logged
+    # Two logged nights are too few for a weekly rate (nightcramp.stats.weeks): no rate, no interval.
+    assert second.logged_nights == 2 and not second.counts and math.isnan(second.rate)
+    assert second.ci95 is None and second.worst_severity == 2
     assert first.ci95 is not None
-    low, high = (v * 3 / 7 for v in first.ci95)  # back to a count over the logged nights
+    low, high = (v * 4 / 7 for v in first.ci95)  # back to a count over the logged nights
     assert math.isclose(sps.poisson.cdf(3, high), 0.025, rel_tol=1e-6)
     assert math.isclose(sps.poisson.sf(2, low), 0.025, rel_tol=1e-6)
 

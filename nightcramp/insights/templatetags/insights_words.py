@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 
 from nightcramp.insights import words
+from nightcramp.stats import words as number_words
 
 register = template.Library()
 
@@ -25,6 +26,13 @@ register.filter("factor_name", words.factor_name)
 register.filter("lag_words", words.lag_words)
 register.filter("trend_sentence", words.trend_sentence)
 register.filter("medicine_sentence", words.medicine_sentence)
+register.filter("p_words", number_words.p_words)
+
+
+@register.filter
+def plural(number: int, noun: str) -> str:
+    """``{{ n|plural:"night" }}``: "1 night", "2 nights" (``nightcramp.stats.words``)."""
+    return number_words.plural(number, noun)
 
 
 @register.filter
