@@ -9,11 +9,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from nightcramp.accounts.forms import ProfileForm, SignupForm, TokenForm
+from nightcramp.accounts.forms import ProfileForm, SignupForm, TokenForm, zone_guesses
 from nightcramp.accounts.models import ApiToken
 from nightcramp.authz import PersonRequest, owned, person, public
-from nightcramp.diary.models import Hemisphere, Profile
-from nightcramp.diary.nights import hemisphere_of_zone
+from nightcramp.diary.models import Profile
 from nightcramp.diary.services import profile_of, update_profile
 
 
@@ -28,11 +27,11 @@ def signup(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             Profile.objects.create(
                 user=user, display_name=data["display_name"], time_zone=data["time_zone"],
-                hemisphere=hemisphere_of_zone(data["time_zone"]) or Hemisphere.NORTH,
+                hemisphere=data["hemisphere"], country=data["country"],
             )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect(reverse("screening:questionnaire") + "?welcome=1")
-    return render(request, "accounts/signup.html", {"form": form})
+    return render(request, "accounts/signup.html", {"form": form, "zone_guesses": zone_guesses()})
 
 
 login_view = public(

@@ -194,6 +194,8 @@ class MeOut(Schema):
     sex: Sex | None
     time_zone: str
     hemisphere: Hemisphere
+    country: str | None = Field(description="ISO 3166-1 alpha-2 code, or null when not known; it picks the "
+                                            "emergency and out-of-hours words of the advice.")
     night_start_hour: int
     night_end_hour: int
     theme: Theme
@@ -205,6 +207,10 @@ class MeOut(Schema):
     @staticmethod
     def resolve_sex(obj: Profile) -> str | None:
         return obj.sex or None
+
+    @staticmethod
+    def resolve_country(obj: Profile) -> str | None:
+        return obj.country or None
 
 
 class Index(Schema):

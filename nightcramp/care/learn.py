@@ -17,7 +17,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET
 
 from nightcramp.authz import public
-from nightcramp.knowledge import education, load
+from nightcramp.knowledge import countries, load
 from nightcramp.knowledge.education import Claim, Page, Section
 from nightcramp.knowledge.loader import Source
 
@@ -76,17 +76,26 @@ def arrange(page: Page, sources: dict[str, Source],
     return sections, references
 
 
+def country_of(request: HttpRequest) -> str:
+    """The signed-in person's country (its words fill the pages' placeholders); "" for a visitor."""
+    from nightcramp.diary.models import Profile
+
+    if not request.user.is_authenticated:
+        return ""
+    return Profile.objects.filter(user=request.user).values_list("country", flat=True).first() or ""
+
+
 @public
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    pages = education.load().pages
+    pages = countries.education_for(country_of(request)).pages
     return render(request, "care/learn/index.html", {"pages": pages, "nav": "learn"})
 
 
 @public
 @require_GET
 def page(request: HttpRequest, slug: str) -> HttpResponse:
-    knowledge = education.load()
+    knowledge = countries.education_for(country_of(request))
     try:
         shown = knowledge.page(slug)
     except KeyError:

@@ -62,9 +62,21 @@ class Profile(models.Model):
         help_text="The night ends at this hour the next day.",
     )
     theme = models.CharField(max_length=5, choices=Theme.choices, default=Theme.AUTO)
+    country = models.CharField(
+        max_length=2, blank=True,
+        help_text="ISO 3166-1 alpha-2 code; blank when unknown. Chooses the emergency and out-of-hours "
+                  "words.",
+    )
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()
+
+    @property
+    def place_words(self) -> dict[str, str]:
+        """The words for the knowledge texts' placeholders in this person's country (generic when unknown)."""
+        from nightcramp.knowledge.countries import words_for
+
+        return words_for(self.country)
 
     @property
     def window(self) -> NightWindow:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +89,20 @@ class Page:
 class Education:
     pages: tuple[Page, ...]
     sources: dict[str, Source]
+
+    def placed(self, words: dict[str, str]) -> Education:
+        """The same pages with every text filled in a place's words (``places.fill``)."""
+        def fill(filled: str, template: str) -> str:
+            return places.fill(template, words) if template else filled
+
+        pages = tuple(replace(
+            page, summary=fill(page.summary, page.summary_template),
+            sections=tuple(replace(
+                section, heading=fill(section.heading, section.heading_template),
+                claims=tuple(replace(c, text=fill(c.text, c.template)) for c in section.claims))
+                for section in page.sections))
+            for page in self.pages)
+        return replace(self, pages=pages)
 
     def page(self, slug: str) -> Page:
         for page in self.pages:

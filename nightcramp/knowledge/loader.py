@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 from importlib import resources
 from pathlib import Path
@@ -60,6 +60,15 @@ class Source:
     doi: str | None = None
     pmid: str | None = None
     url: str | None = None
+    note: str = ""
+    """How the source was read (through copies, version unknown, not read here): for the maintainers and the
+    docs only. ``short`` and ``citation`` are the public reference that pages, PDFs and share pages print."""
+
+
+INTERNAL = re.compile(r"mirror|version (?:date )?unknown|secondary (?:report|copy)|not read here|"
+                      r"maintainers'|read (?:from|through|via|on)\b|records read|, read\b|\(read\)|"
+                      r"hosted elsewhere|as reported by|studyres", re.I)
+"""Words of our own verification notes, which belong in a source's ``note``, never in what people read."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,7 @@ class Rule:
     trigger: Node
     advice_template: str = ""
     """The advice as written, with its placeholders (``{emergency_number}``), for words by country."""
+    title_template: str = ""
 
     @property
     def rank(self) -> int:
@@ -187,6 +197,12 @@ class Knowledge:
     medicines: tuple[Medicine, ...]
     index: NameIndex
     """Brands, synonyms and ingredients as words, so typed names can be matched in any order and form."""
+
+    def placed(self, words: dict[str, str]) -> Knowledge:
+        """The same knowledge with the rules' titles and advice in a place's words (``places.fill``)."""
+        rules = tuple(replace(r, title=places.fill(r.title_template or r.title, words),
+                              advice=places.fill(r.advice_template or r.advice, words)) for r in self.rules)
+        return replace(self, rules=rules)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -277,7 +293,12 @@ def _unique(items: list[Any], key: str, filename: str, kind: str) -> None:
 # ---- bibliography ---------------------------------------------------------------------------------
 
 def _source(entry: _Entry) -> Source:
-    entry.check_fields({"id", "short", "citation", "status", "year", "doi", "pmid", "url"})
+    entry.check_fields({"id", "short", "citation", "status", "year", "doi", "pmid", "url", "note"})
+    for field in ("short", "citation"):
+        found = INTERNAL.search(entry.text(field))
+        if found:
+            raise entry.fail(field, f"{found.group(0)!r} is a verification note: people read this field, "
+                                    "so put how the source was read in `note`")
     status = entry.text("status")
     if status not in STATUSES:
         raise entry.fail("status", f"{status!r} is not one of {', '.join(STATUSES)}")
@@ -288,6 +309,7 @@ def _source(entry: _Entry) -> Source:
         id=entry.text("id"), short=entry.text("short"), citation=entry.text("citation"), status=status,
         year=year, doi=entry.text("doi", required=False) or None,
         pmid=entry.text("pmid", required=False) or None, url=entry.text("url", required=False) or None,
+        note=entry.text("note", required=False),
     )
 
 
@@ -526,7 +548,7 @@ def _rule(entry: _Entry, sources: dict[str, Source], classes: dict[str, Medicine
         if places.problem(text):
             raise entry.fail(field, places.problem(text))
     return Rule(id=ident, tier=tier, title=places.fill(title), advice=places.fill(advice), sources=ids,
-                trigger=trigger, advice_template=advice)
+                trigger=trigger, advice_template=advice, title_template=title)
 
 
 def _rules(directory: Path, sources: dict[str, Source], classes: dict[str, MedicineClass]) -> list[Rule]:

@@ -66,7 +66,8 @@ def sources_table(knowledge: Knowledge) -> str:
     for src in knowledge.sources.values():
         link = f" doi:{src.doi}" if src.doi else (f" PMID {src.pmid}" if src.pmid else "")
         link += f" <{src.url}>" if src.url else ""
-        lines.append(f"| [{src.id}] | {src.status} | {src.citation}{link} |")
+        note = f" How it was read: {src.note}" if src.note else ""
+        lines.append(f"| [{src.id}] | {src.status} | {src.citation}{link}{note} |")
     return "\n".join(lines)
 
 

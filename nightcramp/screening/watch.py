@@ -29,7 +29,7 @@ from nightcramp.screening.diary_facts import (
     examine,
 )
 from nightcramp.screening.engine import MEDICINE_WINDOW, Finding, MedicineHit, screen
-from nightcramp.screening.services import latest_answers
+from nightcramp.screening.services import knowledge_of, latest_answers
 
 
 @dataclass(frozen=True)
@@ -96,8 +96,9 @@ def _added(user: User, derivation: Derivation) -> list[Finding]:
     if not derivation.facts:
         return []
     answers = _answers(user)
-    already = {f.rule for f in screen(answers).findings}
-    added = [f for f in screen(answers, derivation.facts).findings if f.rule not in already]
+    knowledge = knowledge_of(user)
+    already = {f.rule for f in screen(answers, knowledge=knowledge).findings}
+    added = [f for f in screen(answers, derivation.facts, knowledge).findings if f.rule not in already]
     return sorted(added, key=lambda f: schema.tier_rank(f.urgency))
 
 

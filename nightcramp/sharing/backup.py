@@ -230,8 +230,10 @@ def _min_date(value: date | None) -> date:
 
 PROFILE_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("display_name", TEXT), ("birth_year", INT), ("sex", TEXT), ("time_zone", TEXT), ("hemisphere", TEXT),
-    ("night_start_hour", INT), ("night_end_hour", INT), ("theme", TEXT),
+    ("night_start_hour", INT), ("night_end_hour", INT), ("theme", TEXT), ("country", TEXT),
 )
+ADDED_LATER: dict[tuple[str, str], Any] = {("profile", "country"): ""}
+"""Keys added to version 1 after its first backups were written: a backup without one reads as this value."""
 REMINDER_COLUMNS: tuple[tuple[str, Kind], ...] = (
     ("bedtime_enabled", BOOL), ("bedtime_at", TIME), ("morning_enabled", BOOL), ("morning_at", TIME),
     ("updated_at", MOMENT),
@@ -269,10 +271,11 @@ LEFT_OUT: dict[type[models.Model], set[str]] = {
     Profile: {"id", "user"},
     ReminderSettings: {"id", "user", "feed_secret"},
     Night: {"user"}, Episode: {"user"}, Medication: {"user"}, Experiment: {"user"},
-    StretchSession: {"user"}, Screening: {"user"},
+    StretchSession: {"user"}, Screening: {"user", "seen_at"},
 }
 """Model fields a backup does not hold: the owner (the account it is restored into), the row number of
-one-per-person rows, and the calendar feed's secret."""
+one-per-person rows, the calendar feed's secret, and when an urgent health-check result was marked seen
+(a restored account shows it on Tonight again until it is marked seen there)."""
 
 TOP_KEYS = ("format", "version", "exported_at", "account", "profile", "reminders",
             *(table.key for table in TABLES))
@@ -434,7 +437,9 @@ def _read_values(path: str, raw: Any, noun: str, model: type[models.Model],
     values: dict[str, Any] = {}
     bad: set[str] = set()
     for name, kind in columns:
-        if name not in raw:
+        if name not in raw and (path, name) in ADDED_LATER:
+            values[name] = ADDED_LATER[path, name]
+        elif name not in raw:
             problems.append(f"{path}.{name}: missing")
             bad.add(name)
         elif raw[name] is None:

@@ -100,3 +100,39 @@ def test_it_guesses_the_hemisphere_from_the_time_zone(anon_client: Client, zone:
     sign_up(anon_client, time_zone=zone)
 
     assert get_user_model().objects.get(username="carol").profile.hemisphere == hemisphere
+
+
+# ---- sign-up confirms what it guessed (issue 17) ------------------------------------------------------
+
+def test_the_form_shows_the_zone_hemisphere_and_country_as_fields_a_person_can_change(
+        anon_client: Client) -> None:
+    body = anon_client.get(reverse("signup")).content.decode()
+    for name in ("time_zone", "hemisphere", "country"):
+        assert f'<select name="{name}"' in body
+    assert 'type="hidden" name="time_zone"' not in body
+    assert '<option value="DE">Germany</option>' in body
+    assert '"Europe/Berlin":["north","DE"]' in body  # the table the page's script guesses from
+
+
+@pytest.mark.parametrize(("zone", "hemisphere", "country"), [
+    ("Europe/Berlin", "north", "DE"), ("Australia/Sydney", "south", "AU"),
+    ("Pacific/Pago_Pago", "south", "AS"),
+    ("UTC", "north", ""),
+])
+def test_left_to_the_guess_the_hemisphere_and_country_follow_the_zone(
+        anon_client: Client, zone: str, hemisphere: str, country: str) -> None:
+    assert sign_up(anon_client, time_zone=zone, hemisphere="", country="").status_code == 302
+    profile = get_user_model().objects.get(username="carol").profile
+    assert (profile.time_zone, profile.hemisphere, profile.country) == (zone, hemisphere, country)
+
+
+def test_a_country_and_hemisphere_the_person_chose_are_kept(anon_client: Client) -> None:
+    sign_up(anon_client, time_zone="Europe/Berlin", hemisphere="south", country="NL")
+    profile = get_user_model().objects.get(username="carol").profile
+    assert (profile.hemisphere, profile.country) == ("south", "NL")
+
+
+def test_the_country_can_be_changed_on_the_account_page(anon_client: Client) -> None:
+    sign_up(anon_client, time_zone="Europe/Berlin")
+    body = anon_client.get(reverse("account")).content.decode()
+    assert '<option value="DE" selected>Germany</option>' in body

@@ -17,9 +17,12 @@ def test_it_answers_with_my_profile(alice: Api, owner: User) -> None:
     assert response.status_code == 200
     assert response.json() == {
         "username": "alice", "display_name": "Alice", "birth_year": None, "sex": None,
-        "time_zone": "Europe/London", "hemisphere": "north", "night_start_hour": 18, "night_end_hour": 12,
-        "theme": "auto",
+        "time_zone": "Europe/London", "hemisphere": "north", "country": None, "night_start_hour": 18,
+        "night_end_hour": 12, "theme": "auto",
     }
+    owner.profile.country = "GB"
+    owner.profile.save()
+    assert alice.get("/me").json()["country"] == "GB"
 
 
 def test_another_person_sees_their_own_profile(bob: Api, owner: User) -> None:

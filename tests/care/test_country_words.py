@@ -117,3 +117,78 @@ def test_the_learn_pages_give_both_names_of_the_medicines_and_of_the_disease() -
     assert "salbutamol (albuterol)" in said
     assert "paracetamol (acetaminophen)" in said
     assert "motor neurone disease (ALS)" in said
+
+
+# ---- words by country (issue 17): the person's country fills the placeholders ----------------------------
+
+COUNTRY_WORDS = {
+    "GB": ("999", "NHS 111"), "IE": ("112 or 999", "GP out-of-hours service"), "US": ("911", None),
+    "CA": ("911", "811"), "AU": ("triple zero (000)", "healthdirect on 1800 022 222"),
+    "NZ": ("111", "Healthline on 0800 611 116"), "NL": ("112", "huisartsenpost"),
+    "DE": ("112", "116117"), "FR": ("15 (SAMU) or 112", "médecin de garde"), "ES": ("112", None),
+}
+"""What a person in each country must read (None: no official page confirmed it, so the generic line)."""
+
+
+def _signed_in(username: str, country: str):  # type: ignore[no-untyped-def]
+    from django.test import Client
+
+    from tests.conftest import make_user
+
+    client = Client()
+    client.force_login(make_user(username, country=country))
+    return client
+
+
+def _emergency_result(client) -> str:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from nightcramp.screening.models import Screening
+    from tests.screening.helpers import build
+
+    answers, _ = build({"symptoms.breathless_or_chest_pain": True})
+    user = client.session["_auth_user_id"]
+    screening = Screening.objects.create(user_id=user, answers=answers)
+    response = client.get(reverse("screening:result", args=[screening.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _learn(client) -> str:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    response = client.get(reverse("learn_page", args=["signs-of-something-else"]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", sorted(COUNTRY_WORDS))
+def test_a_person_in_each_country_reads_its_numbers_in_the_advice_and_on_learn(code: str) -> None:
+    from django.utils.html import escape
+
+    emergency, out_of_hours = COUNTRY_WORDS[code]
+    client = _signed_in(f"p{code.lower()}", code)
+    result, learn = _emergency_result(client), _learn(client)
+    assert f"Call {escape(emergency)} now" in result
+    assert f"Call {escape(emergency)}" in learn
+    if out_of_hours:
+        assert escape(out_of_hours) in learn
+    else:
+        assert "your doctor&#x27;s out-of-hours service" in learn
+    assert "your local emergency number" not in result + learn
+    if code != "GB":
+        told = re.sub(r"<cite>.*?</cite>", "", result + learn)  # a source's name may be the NHS's
+        assert "NHS" not in told and "999" not in told.replace("112 or 999", "")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["AS", "", "JP"])
+def test_a_person_in_a_country_we_hold_nothing_for_gets_the_generic_line(code: str) -> None:
+    client = _signed_in("somewhere", code)
+    result, learn = _emergency_result(client), _learn(client)
+    assert "Call your local emergency number now" in result
+    assert "your doctor&#x27;s out-of-hours service" in learn
+    told = re.sub(r"<cite>.*?</cite>", "", result + learn)
+    for word in ("NHS", "999", "911", "116117"):
+        assert word not in told

@@ -147,7 +147,7 @@ def test_the_export_holds_everything_the_person_stored_in_documented_forms(alice
     assert data["account"] == {"username": "alice", "date_joined": data["account"]["date_joined"]}
     assert data["profile"] == {"display_name": "Zoë A 🌙", "birth_year": 1958, "sex": "female",
                                "time_zone": "Europe/London", "hemisphere": "north", "night_start_hour": 19,
-                               "night_end_hour": 11, "theme": "auto"}
+                               "night_end_hour": 11, "theme": "auto", "country": ""}
     assert data["reminders"] == {"bedtime_enabled": True, "bedtime_at": "22:15:00", "morning_enabled": False,
                                  "morning_at": "07:45:00", "updated_at": "2026-11-20T09:00:00Z"}
     assert [n["date"] for n in data["nights"]] == ["2026-11-01", "2026-11-02", "2026-11-16", "2026-11-17",
@@ -288,6 +288,19 @@ def test_the_profile_and_reminders_of_the_account_are_replaced(alice, carol):
     assert export_backup(carol)["reminders"] == data["reminders"]
     assert ReminderSettings.objects.get(user=carol).feed_secret == carol_feed  # its own address stays
     assert Profile.objects.filter(user=carol).count() == 1
+
+
+def test_a_backup_made_before_the_country_was_kept_restores_with_the_country_not_known(alice, carol):
+    Profile.objects.filter(user=carol).update(country="DE")
+    Profile.objects.filter(user=alice).update(country="AU")
+    data = export_backup(alice)
+    assert data["profile"]["country"] == "AU"
+    restore_backup(carol, data)
+    assert Profile.objects.get(user=carol).country == "AU"
+    del data["profile"]["country"]  # as written before the country was added to version 1
+    older = User.objects.create_user("older", password=PASSWORD)
+    restore_backup(older, data)
+    assert Profile.objects.get(user=older).country == ""
 
 
 def test_a_backup_without_reminders_or_profile_row_restores_into_a_bare_account(alice, db):
