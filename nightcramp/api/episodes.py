@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from nightcramp import clock
 from nightcramp.api.auth import caller
 from nightcramp.api.schemas import EpisodeIn, EpisodeOut, EpisodePatch, Invalid, NightRange, Page, Problem
 from nightcramp.authz import owned
@@ -48,7 +49,7 @@ def list_episodes(request: HttpRequest, query: Query[NightRange]) -> dict[str, A
     summary="Log an episode (idempotent on a client-chosen id)",
 )
 def create_episode(request: HttpRequest, payload: EpisodeIn) -> Status:
-    data = stored_values(payload.model_dump(exclude_none=True))
+    data = clock.corrected(request, stored_values(payload.model_dump(exclude_none=True)))
     episode, created = services.log_episode(caller(request), **data)
     return Status(201 if created else 200, episode)
 
@@ -64,7 +65,7 @@ def get_episode(request: HttpRequest, episode_id: UUID) -> Episode:
 )
 def update_episode(request: HttpRequest, episode_id: UUID, payload: EpisodePatch) -> Episode:
     episode = owned(Episode, request, pk=episode_id)
-    changes = stored_values(payload.model_dump(exclude_unset=True))
+    changes = clock.corrected(request, stored_values(payload.model_dump(exclude_unset=True)))
     for name in ("started_at", "tz"):
         if name in changes and changes[name] is None:
             raise ValidationError({name: "This field cannot be null."})

@@ -8,6 +8,7 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
+from nightcramp import clock
 from nightcramp.api.auth import caller
 from nightcramp.api.schemas import (
     Invalid,
@@ -43,7 +44,7 @@ def list_sessions(request: HttpRequest, query: Query[NightRange]) -> dict[str, A
     summary="Record a bedtime routine (idempotent on a client-chosen id); marks its night as stretched",
 )
 def create_session(request: HttpRequest, payload: StretchSessionIn) -> Status:
-    data = payload.model_dump(exclude_none=True)
+    data = clock.corrected(request, payload.model_dump(exclude_none=True))
     data["extras"] = tuple(data.get("extras", ()))
     session, created = services.record_session(caller(request), **data)
     return Status(201 if created else 200, session)

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 from nightcramp.authz import PersonRequest, owned, person
 from nightcramp.care import services
 from nightcramp.care.models import StretchSession
-from nightcramp.diary.services import profile_of
-from nightcramp.knowledge.care import Care, Routine, holds_in, load_care, plan, total_seconds
+from nightcramp.diary.services import planned_arm, profile_of
+from nightcramp.knowledge.care import Care, Routine, Step, holds_in, load_care, plan, total_seconds
 
 RECENT_SESSIONS = 10
 
@@ -45,14 +45,19 @@ def plans(care: Care) -> dict[str, Any]:
         for extras in choices:
             steps = plan(care, routine, extras)
             for step in steps:
-                texts.setdefault(f"{step.stretch}:{step.side}", {
+                texts.setdefault(text_key(step), {
                     "title": step.title, "how": step.how, "picture": step.picture, "tested": step.tested})
             key = "+".join((routine.id, *extras))
             found[key] = {"routine": routine.id, "extras": list(extras), "holds": holds_in(steps),
                           "seconds": total_seconds(steps),
                           "steps": [{"kind": s.kind, "seconds": s.seconds, "hold": s.hold, "say": s.say,
-                                     "text": f"{s.stretch}:{s.side}", "side": s.side} for s in steps]}
+                                     "text": text_key(s), "side": s.side} for s in steps]}
     return {"plans": found, "texts": texts}
+
+
+def text_key(step: Step) -> str:
+    """Steps sharing words and picture: a stretch on one side, or the rest between its holds."""
+    return f"{step.stretch}:{step.side}{':rest' if step.kind == 'rest' else ''}"
 
 
 def routine_cards(care: Care) -> list[dict[str, Any]]:
@@ -77,16 +82,19 @@ def routine_page(request: PersonRequest) -> Any:
     sessions = (StretchSession.objects.filter(user=request.user).select_related("night")
                 .order_by("-started_at")[:RECENT_SESSIONS])
     extras = [(s, care.cited(s.sources)) for s in chosen.extras]
+    profile = profile_of(request.user)
     return render(request, "care/routine.html", {
+        "experiment_arm": planned_arm(request.user, profile.window.current_night(profile.local_now())),
         "nav": "routine", "care": care, "chosen": chosen, "cards": routine_cards(care),
         "plans": plans(care), "extras": extras,
         "timing": care.timing, "timing_sources": care.cited(care.timing.sources),
         "chosen_steps": [(s, s.how_for("left")) for s in chosen.stretches],
-        "pictures": sorted({s.picture for r in care.routines.values() for s in (*r.stretches, *r.extras)}),
+        "pictures": sorted({s.picture for r in care.routines.values() for s in (*r.stretches, *r.extras)}
+                           | {r.picture for r in care.rests.values()}),
         "adherence": services.adherence(request.user),
         "sessions": [(s, care.routines[s.routine].title if s.routine in care.routines else s.routine)
                      for s in sessions],
-        "new_id": uuid.uuid4(), "time_zone": profile_of(request.user).time_zone,
+        "new_id": uuid.uuid4(), "time_zone": profile.time_zone,
     })
 
 

@@ -16,11 +16,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nightcramp import clock
 from nightcramp.care.models import StretchSession
 from nightcramp.diary.models import Night
-from nightcramp.diary.nights import is_valid_zone
+from nightcramp.diary.nights import is_valid_zone, zone
 from nightcramp.diary.services import (
-    FUTURE_TOLERANCE,
     already_stored,
     attribute,
     create_once,
@@ -46,18 +46,20 @@ def planned_holds(routine: str, extras: tuple[str, ...], care: Care | None = Non
         raise ValidationError({"extras": str(exc)}) from None
 
 
-def _check_times(started_at: datetime, ended_at: datetime, tz: str) -> None:
+def _check_times(started_at: datetime, ended_at: datetime, tz: str) -> tuple[datetime, datetime]:
+    """The session's times, each taken as now when at most a few minutes ahead (clock.not_future)."""
     for name, value in (("started_at", started_at), ("ended_at", ended_at)):
         if timezone.is_naive(value):
             raise ValidationError({name: "The time must carry its UTC offset or time zone."})
-        if value > timezone.now() + FUTURE_TOLERANCE:
-            raise ValidationError({name: "The time is in the future."})
     if not is_valid_zone(tz):
         raise ValidationError({"tz": f"{tz!r} is not a known time zone."})
+    started_at = clock.not_future(started_at, "started_at", zone(tz))
+    ended_at = clock.not_future(ended_at, "ended_at", zone(tz))
     if ended_at < started_at:
         raise ValidationError({"ended_at": "The session cannot end before it started."})
     if ended_at - started_at > LONGEST_SESSION:
         raise ValidationError({"ended_at": "A session longer than two hours is not a bedtime routine."})
+    return started_at, ended_at
 
 
 @create_once
@@ -76,7 +78,7 @@ def record_session(user: User, *, routine: str, started_at: datetime, ended_at: 
         raise ValidationError({"holds_done": f"Must be from 1 to {holds_planned} for this routine."})
     profile = profile_of(user)
     tz = tz or profile.time_zone
-    _check_times(started_at, ended_at, tz)
+    started_at, ended_at = _check_times(started_at, ended_at, tz)
     day, _ = attribute(profile.window, started_at, tz)
     night = night_for(user, day)
     session = StretchSession(id=id or uuid.uuid4(), user=user, night=night, routine=routine,

@@ -86,6 +86,20 @@ class Relief:
 
 
 @dataclass(frozen=True)
+class Rest:
+    """What the player shows between holds for a position: come out of the stretch and relax."""
+
+    position: str
+    picture: str
+    how: str
+    sources: tuple[str, ...]
+
+    def how_for(self, side: str) -> str:
+        other = SIDES[1 - SIDES.index(side)]
+        return self.how.format(side=side, other=other)
+
+
+@dataclass(frozen=True)
 class Walk:
     how: str
     sources: tuple[str, ...]
@@ -99,6 +113,8 @@ class Care:
     relief: dict[str, Relief]
     walk: Walk
     sources: dict[str, Source]
+    rests: dict[str, Rest]
+    """By position ("standing", "seated"): the words and picture of the rest between holds."""
 
     @property
     def default(self) -> Routine:
@@ -176,11 +192,7 @@ def _stretch(entry: _Entry, sources: dict[str, Source]) -> Stretch:
         raise entry.fail("muscle", f"{muscle!r} is not one of {', '.join(MUSCLES)}")
     if position not in POSITIONS:
         raise entry.fail("position", f"{position!r} is not one of {', '.join(POSITIONS)}")
-    how = entry.text("how")
-    try:
-        how.format(side="left", other="right")
-    except (KeyError, IndexError, ValueError) as exc:
-        raise entry.fail("how", f"only {{side}} and {{other}} may stand in braces ({exc})") from None
+    how = _how(entry)
     in_trial = entry.flag("in_trial", False)
     from_trial = entry.flag("positions_from_trial", False)
     note = entry.text("note", required=False)
@@ -220,6 +232,23 @@ def _routine(entry: _Entry, stretches: dict[str, Stretch], sources: dict[str, So
                    sources=_cites(entry, sources))
 
 
+def _how(entry: _Entry) -> str:
+    how = entry.text("how")
+    try:
+        how.format(side="left", other="right")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise entry.fail("how", f"only {{side}} and {{other}} may stand in braces ({exc})") from None
+    return how
+
+
+def _rest(entry: _Entry, sources: dict[str, Source]) -> Rest:
+    entry.check_fields({"position", "picture", "how", "sources"})
+    position = entry.text("position")
+    if position not in POSITIONS:
+        raise entry.fail("position", f"{position!r} is not one of {', '.join(POSITIONS)}")
+    return Rest(position=position, picture=_picture(entry), how=_how(entry), sources=_cites(entry, sources))
+
+
 def _relief(entry: _Entry, sources: dict[str, Source]) -> Relief:
     """A relief stretch; ``other`` (a muscle the flow does not list) has general advice and no picture."""
     entry.check_fields({"muscle", "title", "picture", "how", "sources"})
@@ -242,7 +271,7 @@ def load_care_from(directory: Path) -> Care:
     """Read and validate ``routines.toml`` in ``directory`` against the bibliography there."""
     sources = load_from(directory).sources
     data = _read(directory, FILENAME)
-    extra = sorted(set(data) - {"timing", "stretch", "routine", "relief", "walk"})
+    extra = sorted(set(data) - {"timing", "stretch", "routine", "rest", "relief", "walk"})
     if extra:
         raise KnowledgeError(f"{FILENAME}: {extra[0]}: unknown table")
     timing = _timing(data, sources)
@@ -256,6 +285,14 @@ def load_care_from(directory: Path) -> Care:
     defaults = [r.id for r in routine_list if r.default]
     if len(defaults) != 1:
         raise KnowledgeError(f"{FILENAME}: exactly one routine must be the default (found {len(defaults)})")
+    rest_list = [_rest(_Entry(FILENAME, "rest", raw, i), sources)
+                 for i, raw in enumerate(_entries(data, FILENAME, "rest"))]
+    _unique(rest_list, "position", FILENAME, "rest")
+    rests = {r.position: r for r in rest_list}
+    for stretch in stretch_list:
+        if stretch.position not in rests:
+            raise KnowledgeError(f"{FILENAME}: stretch {stretch.id!r}: no [[rest]] for the "
+                                 f"{stretch.position} position, which the player shows between its holds")
     relief_list = [_relief(_relief_entry(raw, i), sources)
                    for i, raw in enumerate(_entries(data, FILENAME, "relief"))]
     _unique(relief_list, "muscle", FILENAME, "relief")
@@ -266,7 +303,7 @@ def load_care_from(directory: Path) -> Care:
     walk_entry.check_fields({"how", "sources"})
     walk = Walk(how=walk_entry.text("how"), sources=_cites(walk_entry, sources))
     return Care(timing=timing, stretches=stretches, routines={r.id: r for r in routine_list},
-                relief={r.muscle: r for r in relief_list}, walk=walk, sources=sources)
+                relief={r.muscle: r for r in relief_list}, walk=walk, sources=sources, rests=rests)
 
 
 @functools.cache
@@ -279,7 +316,9 @@ def load_care() -> Care:
 
 def plan(care: Care, routine: Routine, extras: tuple[str, ...] = ()) -> list[Step]:
     """The timed steps of ``routine`` (with the chosen optional extras): get ready, then for each
-    stretch and each leg ``holds`` holds with a rest between them, and a short change between stretches."""
+    stretch and each leg ``holds`` holds with a rest between them, and a short change between stretches.
+    A rest shows the words and picture of coming out of the stretch (the position's ``[[rest]]``), not the
+    stretch it follows."""
     timing = care.timing
     unknown = [e for e in extras if e not in {s.id for s in routine.extras}]
     if unknown:
@@ -300,9 +339,10 @@ def plan(care: Care, routine: Routine, extras: tuple[str, ...] = ()) -> list[Ste
                               title=title, say=f"Hold. {hold} of {timing.holds}.", how=how,
                               picture=stretch.picture, tested=stretch.in_trial))
             if hold < timing.holds:
+                rest = care.rests[stretch.position]
                 steps.append(Step(kind="rest", seconds=timing.rest_s, stretch=stretch.id, side=side,
-                                  hold=hold, title=title, say="And relax.", how=how, picture=stretch.picture,
-                                  tested=stretch.in_trial))
+                                  hold=hold, title=title, say="And relax.", how=rest.how_for(side),
+                                  picture=rest.picture, tested=stretch.in_trial))
     return [s for s in steps if s.seconds > 0]
 
 

@@ -242,3 +242,53 @@ def test_the_night_page_names_the_routine_done_that_night(owner_client, owner):
     session(owner, holds_done=7)
     body = owner_client.get(reverse("night", args=[date(2026, 3, 10)])).content.decode()
     assert "yes: the bedtime routine at 22:36, 7 of 12 holds</dd>" in body
+
+
+def test_between_holds_the_player_shows_how_to_relax_not_the_stretch() -> None:
+    """During "Relax" the words and picture are those of coming out of the stretch (issue 17: they still
+    said "lean towards the wall")."""
+    from nightcramp.knowledge.care import plan
+
+    care = load_care()
+    for routine in care.routines.values():
+        steps = plan(care, routine, tuple(e.id for e in routine.extras))
+        rests = [s for s in steps if s.kind == "rest"]
+        assert rests
+        for rest in rests:
+            stretch = care.stretches[rest.stretch]
+            assert rest.picture == care.rests[stretch.position].picture != stretch.picture
+            assert rest.how == care.rests[stretch.position].how_for(rest.side)
+            assert "lean" not in rest.how and f"your {rest.side} leg" in " ".join(rest.how.split())
+        assert all(s.how == care.stretches[s.stretch].how_for(s.side) for s in steps if s.kind != "rest")
+    pictures = {r.picture for r in care.rests.values()}
+    assert pictures == {"rest-standing", "rest-seated"}
+    assert all(care.sources[i].status != "unverified" for r in care.rests.values() for i in r.sources)
+
+
+def test_a_position_without_its_rest_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from nightcramp.knowledge import KnowledgeError
+    from nightcramp.knowledge.care import HERE, load_care_from
+
+    for path in HERE.glob("*.toml"):
+        shutil.copy(path, tmp_path / path.name)
+    text = (tmp_path / "routines.toml").read_text()
+    start = text.index('[[rest]]\nposition = "seated"')
+    end = text.index("# ---- during a cramp")
+    (tmp_path / "routines.toml").write_text(text[:start] + text[end:])
+    missing = "stretch 'calf_seated': no \\[\\[rest\\]\\] for the seated position"
+    with pytest.raises(KnowledgeError, match=missing):
+        load_care_from(tmp_path)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_routine_page_gives_the_player_the_relax_words_and_pictures(owner_client):
+    body = owner_client.get(reverse("routine")).content.decode()
+    data = json.loads(body.split('id="routine-plans" type="application/json">')[1].split("</script>")[0])
+    first_rest = data["plans"]["standing"]["steps"][2]
+    assert first_rest["kind"] == "rest" and first_rest["text"] == "calf_wall:left:rest"
+    words = data["texts"]["calf_wall:left:rest"]
+    assert words["picture"] == "rest-standing" and "lean" not in words["how"]
+    assert 'data-picture-name="rest-standing"' in body and 'data-picture-name="rest-seated"' in body
+    assert "<summary" in body.split('class="sources-list"')[1][:80]  # the sources fold away

@@ -99,6 +99,9 @@
   }
 
   function nextWords() {
+    var following = s.steps[s.index + 1];
+    // While resting, what comes next is the next hold of the same stretch.
+    if (step().kind === "rest" && following) return "Next: " + phaseWords(following).toLowerCase();
     for (var i = s.index + 1; i < s.steps.length; i++) {
       if (s.steps[i].kind === "hold" && s.steps[i].title !== step().title) return "Next: " + s.steps[i].title;
     }
@@ -207,15 +210,24 @@
     }
     var planned = done.plan.holds, full = completed && done.holdsDone >= planned;
     el.doneTitle.textContent = full ? "Well done" : "Stopped part-way";
-    el.doneText.textContent = (full ? "All " + planned + " holds done."
-      : done.holdsDone + " of " + planned + " holds done.") + " Tonight is marked as stretched.";
+    var holds = full ? "All " + planned + " holds done." : done.holdsDone + " of " + planned + " holds done.";
+    el.doneText.textContent = holds + " Saving\u2026";
     say(full ? "Well done. Sleep well." : "Stopped.", 1320);
     el.done.focus();
     var body = {id: done.id, routine: done.plan.routine, extras: done.plan.extras,
                 started_at: done.startedAt.toISOString(), ended_at: new Date().toISOString(),
                 tz: root.getAttribute("data-time-zone") || undefined, holds_done: done.holdsDone};
     try { body.tz = Intl.DateTimeFormat().resolvedOptions().timeZone || body.tz; } catch (e) { /* keep the profile's */ }
-    window.nightcrampOutbox.add("POST", root.getAttribute("data-api"), body, "bedtime stretch");
+    var outbox = window.nightcrampOutbox;
+    var saving = outbox.add("POST", root.getAttribute("data-api"), body, "bedtime stretch", {kind: "stretch"});
+    // Say "marked as stretched" only once the server has it (the outbox's status below says what waits).
+    outbox.watch(saving.key, function (outcome) {
+      el.doneText.textContent = holds + (outcome.state === "sent" ? " Tonight is marked as stretched."
+        : outcome.state === "refused" ? " It is not saved: the server did not accept it (see \u201cNot saved\u201d)."
+        : outcome.state === "gone" ? " It was discarded, so tonight is not marked as stretched."
+        : outcome.blocked === "sending" ? " Saving\u2026"
+        : " Tonight will count as stretched once it is sent.");
+    });
     document.dispatchEvent(new CustomEvent("nightcramp:stretched", {detail: body}));
   }
 
@@ -227,6 +239,13 @@
     if (!s || e.target.closest("input, textarea, select")) return;
     if (e.key === " " || e.key === "k") { e.preventDefault(); togglePause(); }
   });
+  // On a night the personal experiment plans without the stretch, the done card says what stretching
+  // means for the experiment, once a hold was done (a session stopped before any records nothing).
+  var offPlan = root.querySelector("[data-off-plan-done]");
+  if (offPlan) {
+    el.start.addEventListener("click", function () { offPlan.hidden = true; });
+    document.addEventListener("nightcramp:stretched", function () { offPlan.hidden = false; });
+  }
   // Choosing another routine reloads the page with that routine's steps (and its no-JavaScript form).
   document.querySelectorAll("[data-routine-choice]").forEach(function (radio) {
     radio.addEventListener("change", function () { if (!s) radio.form.submit(); });

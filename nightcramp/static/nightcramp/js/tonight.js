@@ -45,16 +45,15 @@
     return now;
   }
 
+  // One box says it once: the cramp, its time (as the diary will hold it) and whether it has been sent,
+  // from the outbox itself (its status shows here, in place of the box at the top of the page).
   function keepOffline(form, submitter) {
     var outbox = window.nightcrampOutbox, panel = document.getElementById("tonight-panel");
     if (!outbox || !panel) return false;
     var id = form.querySelector("input[name='id']").value || outbox.uuid();
     var started = startOf(form, submitter), zoneInput = form.querySelector("input[name='tz']");
-    var label = "cramp at " + two(started.getHours()) + ":" + two(started.getMinutes());
-    outbox.add("POST", panel.getAttribute("data-api-episodes"),
-               {id: id, started_at: started.toISOString(), tz: (zoneInput && zoneInput.value) || undefined}, label);
-    sessionStorage.setItem("nightcramp.relief.current", JSON.stringify(
-      {id: id, started: started.toISOString(), step: "muscle", muscle: "", logged: true}));
+    var shown = outbox.trueTime ? outbox.trueTime(started) : started;
+    var at = two(shown.getHours()) + ":" + two(shown.getMinutes());
     var note = panel.querySelector("[data-offline-note]");
     if (!note) {
       note = document.createElement("section");
@@ -64,15 +63,21 @@
     }
     note.innerHTML = "";
     var heading = document.createElement("h2");
-    heading.textContent = "Cramp logged at " + label.slice(10) + " on this device";
+    heading.textContent = "Cramp logged at " + at;
     heading.tabIndex = -1;
-    var text = document.createElement("p");
-    text.textContent = "There is no network, so it waits here and is sent when the network is back.";
+    var status = document.createElement("p");
+    status.setAttribute("data-outbox-status", "main");
+    status.setAttribute("role", "status");
     var relief = document.createElement("a");
     relief.className = "button relief-start";
     relief.href = panel.getAttribute("data-relief");
     relief.textContent = "Still cramping? Guide me through it";
-    note.appendChild(heading); note.appendChild(text); note.appendChild(relief);
+    note.appendChild(heading); note.appendChild(status); note.appendChild(relief);
+    outbox.add("POST", panel.getAttribute("data-api-episodes"),
+               {id: id, started_at: started.toISOString(), tz: (zoneInput && zoneInput.value) || undefined},
+               "cramp at " + at, {kind: "cramp"});
+    sessionStorage.setItem("nightcramp.relief.current", JSON.stringify(
+      {id: id, started: started.toISOString(), step: "muscle", muscle: "", logged: true}));
     heading.focus();
     freshIds();
     return true;
