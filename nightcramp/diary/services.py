@@ -20,13 +20,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch, QuerySet
 from django.utils import timezone
 
+from nightcramp import clock
 from nightcramp.diary.models import Episode, Experiment, Medication, Night, Profile
-from nightcramp.diary.nights import NightWindow, is_valid_zone, localize
+from nightcramp.diary.nights import NightWindow, is_valid_zone, localize, zone
 
 if TYPE_CHECKING:  # the statistics (numpy, scipy) load only when a plan is needed, not at every start-up
     from nightcramp.stats.experiment import ExperimentPlan
 
-FUTURE_TOLERANCE = timedelta(minutes=5)
+FUTURE_TOLERANCE = clock.FUTURE_TOLERANCE
 EPISODE_FIELDS = ("duration_s", "leg", "muscle", "severity", "woke", "relief", "relief_helped", "note")
 CHECKIN_FIELDS = (
     "stretched", "sleep_disruption", "sitting_hours", "exercise_minutes", "alcohol_units", "note",
@@ -97,8 +98,7 @@ def _check_start(started_at: datetime, tz: str) -> datetime:
         raise ValidationError({"started_at": "The time must carry its UTC offset or time zone."})
     if not is_valid_zone(tz):
         raise ValidationError({"tz": f"{tz!r} is not a known time zone."})
-    if started_at > timezone.now() + FUTURE_TOLERANCE:
-        raise ValidationError({"started_at": "The time is in the future."})
+    started_at = clock.not_future(started_at, "started_at", zone(tz))  # a few minutes ahead is now
     return started_at.replace(microsecond=0)
 
 
@@ -170,6 +170,99 @@ def delete_episode(episode: Episode) -> None:
     night = episode.night
     episode.delete()
     _drop_if_empty(night)
+
+
+# --- one cramp logged twice ---------------------------------------------------------------------
+
+MERGE_WINDOW = timedelta(minutes=15)
+"""Two cramps that began at most this far apart may be one cramp logged twice (a tap on "Cramp now" and
+the relief flow, say): the check-in offers to make them one entry."""
+
+
+def close_pairs(episodes: list[Episode]) -> list[tuple[Episode, Episode]]:
+    """Cramps next to each other in time that began within ``MERGE_WINDOW``, earlier first. A cramp is in
+    at most one pair (three in a row give one pair now and the next after joining it)."""
+    ordered = sorted(episodes, key=lambda e: (e.started_at, e.created_at))
+    pairs: list[tuple[Episode, Episode]] = []
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.started_at - a.started_at <= MERGE_WINDOW and not (pairs and pairs[-1][1] is a):
+            pairs.append((a, b))
+    return pairs
+
+
+def _end(episode: Episode) -> datetime:
+    """The latest moment the entry is known to have lasted to: its end, or its start without a duration."""
+    return episode.started_at + timedelta(seconds=episode.duration_s or 0)
+
+
+def _relief_of(first: Episode, second: Episode) -> tuple[Episode | None, Episode | None]:
+    """(the entry whose relief is kept, the other one that records a relief too, or None)."""
+    recorded = [e for e in (first, second) if e.relief or e.relief_helped is not None]
+    if len(recorded) < 2:
+        return (recorded[0] if recorded else None), None
+    helped = [e for e in recorded if e.relief_helped is True]
+    chosen = helped[0] if len(helped) == 1 else second  # where it helped; else the later entry
+    return chosen, (first if chosen is second else second)
+
+
+@transaction.atomic
+def merge_episodes(user: User, first_id: uuid.UUID, second_id: uuid.UUID) -> Episode:
+    """Make two entries of one person, begun at most ``MERGE_WINDOW`` apart, one entry that keeps what
+    both say, and return it. The rule:
+
+    - it keeps the earlier entry's id, start, time zone and night (the cramp began then);
+    - duration: from that start to the latest moment either entry is known to have lasted to (its end,
+      or its start when its duration is unknown); none when neither has a duration;
+    - leg: the one given, or "both" when they differ; severity: the higher; woke: yes if either says yes;
+    - muscle: the earlier entry's, else the later's;
+    - what helped (relief and whether it helped, as a pair): from the entry that records it; when both
+      do, from the one where it helped, else from the later one;
+    - note: both notes, the earlier first; a muscle or relief of the other entry that could not be kept
+      is written into the note ("Joined with the entry at 03:12: also the foot.").
+
+    Both rows are locked, and all of it happens or nothing does. Another person's entry is not found
+    (``Episode.DoesNotExist``), as if it did not exist.
+    """
+    rows = list(Episode.objects.select_for_update().filter(user=user, pk__in=[first_id, second_id]))
+    if first_id == second_id or len(rows) != 2:
+        raise Episode.DoesNotExist("both entries must be the person's own, and two")
+    first, second = sorted(rows, key=lambda e: (e.started_at, e.created_at))
+    if second.started_at - first.started_at > MERGE_WINDOW:
+        minutes = int(MERGE_WINDOW.total_seconds() // 60)
+        raise ValidationError(f"Only cramps that began at most {minutes} minutes apart can be joined.")
+    kept, other = first, second
+    known = [e for e in (first, second) if e.duration_s is not None]
+    if known:
+        span = max(_end(first), _end(second)) - first.started_at
+        kept.duration_s = min(int(span.total_seconds()), 24 * 3600) or 1
+    legs = {e.leg for e in (first, second) if e.leg}
+    kept.leg = legs.pop() if len(legs) == 1 else ("both" if legs else "")
+    severities = [e.severity for e in (first, second) if e.severity is not None]
+    kept.severity = max(severities) if severities else None
+    woke = [e.woke for e in (first, second) if e.woke is not None]
+    kept.woke = any(woke) if woke else None
+    also: list[str] = []
+    if first.muscle and second.muscle and first.muscle != second.muscle:
+        also.append(f"also the {second.get_muscle_display().lower()}")
+    kept.muscle = first.muscle or second.muscle
+    chosen, unkept = _relief_of(first, second)  # read both before the kept entry (the first) changes
+    relief = (chosen.relief, chosen.relief_helped) if chosen else ("", None)
+    if unkept is not None and (unkept.relief, unkept.relief_helped) != relief:
+        helped = {True: ", it helped", False: ", it did not help", None: ""}[unkept.relief_helped]
+        tried = unkept.get_relief_display().lower() if unkept.relief else "something"
+        also.append(f"{tried}{helped}")
+    kept.relief, kept.relief_helped = relief
+    notes = [n for n in dict.fromkeys(e.note.strip() for e in (first, second)) if n]
+    if also:
+        notes.append(f"Joined with the entry at {other.local_start:%H:%M}: {'; '.join(also)}.")
+    kept.note = "\n\n".join(notes)
+    other_night = other.night
+    other.delete()
+    kept.full_clean(exclude=["night", "user"])
+    kept.save()
+    if other_night.pk != kept.night_id:
+        _drop_if_empty(other_night)
+    return kept
 
 
 @transaction.atomic
@@ -345,6 +438,13 @@ def current_experiment(user: User, day: date) -> Experiment | None:
         if place_in(experiment, day)[0] is not None:
             return experiment
     return None
+
+
+def planned_arm(user: User, day: date) -> str:
+    """The night's assignment in a running personal experiment ("stretch", "no_stretch"), or "". Tonight
+    and the routine page both show it, so they always agree with the plan."""
+    experiment = current_experiment(user, day)
+    return place_in(experiment, day)[1] if experiment else ""
 
 
 def experiment_end(experiment: Experiment) -> date:

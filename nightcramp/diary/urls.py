@@ -28,6 +28,7 @@ urlpatterns = [
     path("episodes/<uuid:pk>/delete/", views.episode_delete, name="episode_delete"),
     path("checkin/", views.checkin, name="checkin"),
     path("checkin/<date:day>/", views.checkin, name="checkin_night"),
+    path("checkin/<date:day>/merge/", views.checkin_merge, name="checkin_merge"),
     path("history/", views.history, name="history"),
     path("history/<int:year>/<int:month>/", views.calendar, name="calendar"),
     path("nights/<date:day>/", views.night_detail, name="night"),
