@@ -31,11 +31,18 @@ def yes_no(label: str) -> forms.TypedChoiceField:
     return chips(YES_NO, label, coerce=lambda v: v == "True")
 
 
-def number(label: str, low: int, high: int, step: str, help_text: str = "") -> forms.DecimalField:
+def number(label: str, low: int, high: int, help_text: str = "") -> forms.DecimalField:
+    """An optional number with at most one decimal: the browser takes what the server takes (step 0.1)."""
     return forms.DecimalField(
         label=label, required=False, min_value=Decimal(low), max_value=Decimal(high), decimal_places=1,
-        help_text=help_text, widget=forms.NumberInput(attrs={"step": step, "inputmode": "decimal"}),
+        help_text=help_text, widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
+
+
+def whole_minutes(label: str, help_text: str = "") -> forms.IntegerField:
+    """An optional number of minutes: any whole number up to a day (no step beyond 1: 12 is as good as 10)."""
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=24 * 60,
+                              help_text=help_text, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
 
 
 def note_field(label: str = "Note") -> forms.CharField:
@@ -59,7 +66,7 @@ class EpisodeDetailsForm(forms.Form):
     muscle = chips(Muscle.choices, "Which muscle")
     severity = chips(SCALE, "How bad (0 = barely, 10 = worst ever)", coerce=int)
     duration_quick = chips(DURATIONS, "How long", coerce=int)
-    duration_minutes = number("Or exact minutes", 0, 24 * 60, "0.5",
+    duration_minutes = number("Or exact minutes", 0, 24 * 60,
                               help_text="An exact number wins over the quick choice.")
     woke = yes_no("Did it wake you?")
     relief = chips(Relief.choices, "What did you do for it")
@@ -145,12 +152,9 @@ class NightForm(forms.Form):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     max_severity = chips(SCALE, "Worst cramp (0–10)", coerce=int)
-    sitting_hours = number("Hours sitting the day before", 0, 24, "0.5")
-    exercise_minutes = forms.IntegerField(
-        label="Minutes of exercise the day before", required=False, min_value=0, max_value=24 * 60,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "5"}),
-    )
-    alcohol_units = number("Units of alcohol the day before", 0, 100, "0.5",
+    sitting_hours = number("Hours sitting the day before", 0, 24)
+    exercise_minutes = whole_minutes("Minutes of exercise the day before")
+    alcohol_units = number("Units of alcohol the day before", 0, 100,
                            help_text="One unit is about half a pint of beer or a small glass of wine.")
     note = note_field()
 

@@ -17,6 +17,10 @@ class Screening(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screenings")
     answers = models.JSONField(help_text="The answers object documented in docs/screening.md.")
     created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the person marked an urgent result (same day or emergency) as seen; until then "
+                  "Tonight shows it. Answering again makes a new screening, which is shown afresh.")
 
     class Meta:
         ordering = ["-created_at"]

@@ -11,9 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from nightcramp.knowledge import Knowledge
+from nightcramp.knowledge.countries import knowledge_for
 from nightcramp.screening.answers import AnswersError, parse
 from nightcramp.screening.engine import Result, screen
 from nightcramp.screening.models import Screening
+
+URGENT = ("emergency", "same_day")
+"""The tiers whose result stays on Tonight until the person marks it seen or answers again."""
 
 RECHECK_AFTER = timedelta(days=182)
 """Answers older than about six months are offered again: symptoms, conditions and medicines change."""
@@ -45,8 +50,38 @@ def latest_answers(user: User) -> dict[str, Any]:
 
 
 def result_of(screening: Screening, diary_facts: dict[str, Any] | None = None) -> Result:
-    """The result of stored answers under the current rule set."""
-    return screen(screening.answers, diary_facts)
+    """The result of stored answers under the current rule set, its advice in the words of the owner's
+    country (the emergency and out-of-hours numbers)."""
+    return screen(screening.answers, diary_facts, knowledge_of(screening.user))
+
+
+def knowledge_of(user: User) -> Knowledge:
+    """The screening rules in the words of the person's country (generic where it is unknown)."""
+    from nightcramp.diary.models import Profile
+
+    country = Profile.objects.filter(user=user).values_list("country", flat=True).first() or ""
+    return knowledge_for(country)
+
+
+def urgent_unseen(user: User) -> tuple[Screening, Result] | None:
+    """The latest health check when its result says act today or now and it was not marked seen yet.
+
+    Only the latest counts: answering again replaces it (a new screening, shown afresh if urgent)."""
+    last = latest(user)
+    if last is None or last.seen_at is not None:
+        return None
+    try:
+        result = result_of(last)
+    except AnswersError:  # answers the current vocabulary no longer reads; the result page says so
+        return None
+    return (last, result) if result.urgency in URGENT else None
+
+
+@transaction.atomic
+def mark_seen(screening: Screening, now: Any = None) -> None:
+    """The person has seen the urgent result: Tonight stops showing it (the result page keeps it)."""
+    screening.seen_at = now or timezone.now()
+    screening.save(update_fields=["seen_at"])
 
 
 def all_of(user: User) -> list[Screening]:

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<uuid:pk>/", views.result, name="result"),
     path("<uuid:pk>/answers.json", views.answers_json, name="answers_json"),
     path("<uuid:pk>/delete/", views.delete, name="delete"),
+    path("<uuid:pk>/seen/", views.seen, name="seen"),
+    path("first-night/close/", views.close_first_night, name="close_first_night"),
 ]

@@ -9,89 +9,24 @@ was found, the page says so near the top instead of hiding it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from nightcramp.authz import PersonRequest, owned, person
+from nightcramp.diary.nights import localize
 from nightcramp.diary.services import profile_of
 from nightcramp.knowledge import schema
-from nightcramp.screening import services
-from nightcramp.screening.engine import Finding, Result, Unanswered
+from nightcramp.screening import services, tonight
 from nightcramp.screening.forms import QuestionnaireForm, diary_medicines
 from nightcramp.screening.models import Screening
+from nightcramp.screening.shown import arrange
 
 GET_OR_POST = require_http_methods(["GET", "POST"])
-
-HEADLINES = {
-    "emergency": "Call the emergency number now",  # the advice below names the number (places.fill)
-    "same_day": "Get medical advice today",
-    "soon": "See a doctor within about two weeks",
-    "routine": "Mention it at your next routine appointment",
-    "self_care": "Nothing points elsewhere: self-care and the bedtime stretches",
-}
-
-
-def tier_label(tier: str) -> str:
-    return HEADLINES[tier]
-
-
-def because_words(keys: tuple[str, ...]) -> list[str]:
-    """The answers behind a finding in plain words; medicine names stay as typed."""
-    return [schema.label(k) if k in schema.KEYS else k for k in keys]
-
-
-@dataclass
-class ShownFinding:
-    finding: Finding
-    label: str
-    because: list[str]
-    unsure: list[str]
-    """The questions behind it that were answered "not sure", in plain words (empty: a definite finding)."""
-
-
-@dataclass
-class OpenCheck:
-    item: Unanswered
-    label: str
-
-
-@dataclass
-class Shown:
-    """A result arranged for the page."""
-
-    result: Result
-    headline: str | None
-    headline_tier: str | None
-    findings: list[ShownFinding]
-    open_urgent: list[OpenCheck]
-    """Questions left open that could point to something more urgent than anything found."""
-    open_other: list[OpenCheck]
-
-
-def arrange(result: Result) -> Shown:
-    findings = sorted(result.findings, key=lambda f: schema.tier_rank(f.urgency))
-    confirmed = result.urgency
-    limit = schema.tier_rank(confirmed) if confirmed else len(schema.TIERS)
-    open_items = sorted(result.unanswered, key=lambda u: schema.tier_rank(u.urgency))
-    return Shown(
-        result=result,
-        headline=tier_label(confirmed) if confirmed else None,
-        headline_tier=confirmed,
-        findings=[ShownFinding(f, tier_label(f.urgency),
-                               because_words(tuple(k for k in f.because if k not in f.unsure)),
-                               because_words(f.unsure))
-                  for f in findings],
-        open_urgent=[OpenCheck(u, tier_label(u.urgency)) for u in open_items
-                     if schema.tier_rank(u.urgency) < limit],
-        open_other=[OpenCheck(u, tier_label(u.urgency)) for u in open_items
-                    if schema.tier_rank(u.urgency) >= limit],
-    )
 
 
 @person
@@ -113,11 +48,17 @@ def questionnaire(request: PersonRequest) -> HttpResponse:
             if form.cleaned_data.get("medications_complete") == "add":
                 messages.info(request, "Add your medicines here, then take the check again so they "
                                        "are part of it.")
-            return redirect("screening:result", pk=saved.pk)
+            url = reverse("screening:result", kwargs={"pk": saved.pk})
+            return redirect(url + "?welcome=1" if is_welcome(request) else url)
     return render(request, "screening/questionnaire.html", {
         "form": form, "medicines": medicines, "previous": previous, "nav": "screening",
-        "welcome": request.GET.get("welcome") == "1",
+        "welcome": is_welcome(request),
     })
+
+
+def is_welcome(request: PersonRequest) -> bool:
+    """The check offered right after sign-up (``?welcome=1``): its result leads on to Tonight."""
+    return request.GET.get("welcome") == "1"
 
 
 @person
@@ -129,8 +70,26 @@ def result(request: PersonRequest, pk: str) -> HttpResponse:
     shown = arrange(services.result_of(screening))
     return render(request, "screening/result.html", {
         "screening": screening, "shown": shown, "is_latest": is_latest, "nav": "screening",
-        "tier_words": schema.TIER_WORDS,
+        "tier_words": schema.TIER_WORDS, "welcome": is_welcome(request) and is_latest,
+        "answered": localize(screening.created_at, profile_of(request.user).time_zone),
     })
+
+
+@person
+@require_POST
+def seen(request: PersonRequest, pk: str) -> HttpResponse:
+    """Tonight stops showing this check's urgent result (the result page keeps it)."""
+    screening = owned(Screening, request, pk=pk)
+    services.mark_seen(screening)
+    return redirect("tonight")
+
+
+@person
+@require_POST
+def close_first_night(request: PersonRequest) -> HttpResponse:
+    """Tonight stops showing the first-night guide (on this device; it also goes after the first check-in)."""
+    tonight.close_guide(request)
+    return redirect("tonight")
 
 
 @person
@@ -145,7 +104,9 @@ def latest(request: PersonRequest) -> HttpResponse:
 @person
 @require_http_methods(["GET"])
 def past(request: PersonRequest) -> HttpResponse:
-    rows = [(s, arrange(services.result_of(s))) for s in services.all_of(request.user)]
+    tz = profile_of(request.user).time_zone
+    rows = [(s, arrange(services.result_of(s)), localize(s.created_at, tz))
+            for s in services.all_of(request.user)]
     return render(request, "screening/past.html", {"rows": rows, "nav": "screening"})
 
 
