@@ -38,6 +38,7 @@ from nightcramp.diary.forms import (
 )
 from nightcramp.diary.models import Episode, Medication, Night, Profile
 from nightcramp.diary.nights import is_valid_zone, localize, zone
+from nightcramp.screening import tonight as screening_tonight
 from nightcramp.screening import watch
 
 NIGHTS_PER_PAGE = 30
@@ -88,7 +89,12 @@ def first_message(error: ValidationError) -> str:
 
 @public
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect("tonight" if request.user.is_authenticated else "login")
+    """Tonight for a signed-in person; for a visitor, a welcome that says what nightcramp is and is not."""
+    if request.user.is_authenticated:
+        return redirect("tonight")
+    from nightcramp.knowledge.countries import words_for
+
+    return render(request, "accounts/welcome.html", {"nav": "home", "place_words": words_for("")})
 
 
 @person
@@ -96,20 +102,27 @@ def tonight(request: Request) -> HttpResponse:
     profile = services.profile_of(request.user)
     now = profile.local_now()
     day = profile.window.current_night(now)
-    episodes = Episode.objects.filter(user=request.user, night__date=day).order_by("started_at")
+    episodes = tonight_episodes(request.user, profile)
     return render(request, "diary/tonight.html", {
-        "nav": "tonight", "day": day, "episodes": list(episodes),
+        "nav": "tonight", "day": day, "episodes": episodes,
         "last_night": profile.window.last_night(now),
         "notices": watch.notices(request.user, now.date()),
         "adherence": care_services.adherence(request.user, now),
         "experiment_arm": experiment_arm(request.user, day),
+        **screening_tonight.context(request),  # an urgent health-check result, the first-night guide
     })
+
+
+def tonight_episodes(user: Any, profile: Profile) -> list[Episode]:
+    """The cramps of the night under way, first first (Tonight's "So far tonight")."""
+    day = profile.window.current_night(profile.local_now())
+    episodes = Episode.objects.filter(user=user, night__date=day).select_related("night")
+    return list(episodes.order_by("started_at"))
 
 
 def experiment_arm(user: Any, day: date) -> str:
     """Tonight's assignment in a running personal experiment ("stretch", "no_stretch"), or ""."""
-    experiment = services.current_experiment(user, day)
-    return services.place_in(experiment, day)[1] if experiment else ""
+    return services.planned_arm(user, day)
 
 
 def client_id(value: str | None) -> uuid.UUID | None:
@@ -169,8 +182,10 @@ def episode_now(request: Request) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, f"Nothing was logged: {first_message(error)}")
         return go(request, "tonight")
-    if request.htmx:
-        return render(request, "diary/_episode_details.html", details_context(episode, already=not created))
+    if request.htmx:  # the confirmation, and Tonight's list of cramps so far brought up to date with it
+        so_far = tonight_episodes(request.user, profile)
+        context = {**details_context(episode, already=not created), "so_far": so_far}
+        return render(request, "diary/_episode_details.html", context)
     if not created:
         messages.info(request, "That cramp was already logged.")
     return redirect("episode_details", pk=episode.pk)
@@ -301,7 +316,39 @@ def checkin(request: Request, day: date | None = None) -> HttpResponse:
     return render(request, "diary/checkin.html", {
         "nav": "checkin", "day": day, "night": night, "episodes": episodes, "form": form,
         "checked_in_at": checked_in_local(night, profile), "earlier": day - timedelta(days=1),
+        "merge_offers": merge_offers(episodes),
     })
+
+
+def minutes_apart(first: Episode, second: Episode) -> str:
+    minutes = int((second.started_at - first.started_at).total_seconds() // 60)
+    return "less than a minute" if minutes < 1 else f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def merge_offers(episodes: list[Episode]) -> list[dict[str, Any]]:
+    """Cramps logged minutes apart (``services.MERGE_WINDOW``), which the check-in offers to join."""
+    pairs = services.close_pairs(episodes)
+    return [{"first": a, "second": b, "apart": minutes_apart(a, b)} for a, b in pairs]
+
+
+@person
+@require_POST
+def checkin_merge(request: Request, day: date) -> HttpResponse:
+    """Join two of the person's cramps logged minutes apart into one entry; back to the check-in."""
+    first, second = (client_id(request.POST.get(name)) for name in ("first", "second"))
+    if first is None or second is None:
+        raise Http404("two entries are needed")
+    at = [owned(Episode, request, pk=pk).local_start for pk in (first, second)]
+    try:
+        merged = services.merge_episodes(request.user, first, second)
+    except ValidationError as error:
+        messages.error(request, first_message(error))
+    else:
+        day = merged.night.date
+        times = " and ".join(f"{t:%H:%M}" for t in sorted(at))
+        start = f"{merged.local_start:%H:%M}"
+        messages.success(request, f"The cramps at {times} are now one entry, from {start}.")
+    return redirect(f"{reverse('checkin')}?night={day.isoformat()}")
 
 
 # --- history and nights -----------------------------------------------------------------------

@@ -76,3 +76,12 @@ def cabled_phone(browser, cable):  # type: ignore[no-untyped-def]
     page = phone_page(browser, cable.url)
     yield page
     page.context.close()
+
+
+def open_menu_link(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Follow a link of the main menu as a person does: through "More" when it is not on the top row."""
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=name, exact=True)
+    if not link.is_visible():
+        nav.locator("summary").click()
+    link.click()

@@ -262,7 +262,56 @@ def check_page(page: Any, url: str, theme: str, user: Any) -> list[str]:
     else:
         assert page.evaluate("() => typeof window.htmx") == "undefined", f"{url} loads unused HTMX"
     blocking = [v for v in run_axe(page) if v["impact"] in BLOCKING]
-    return [describe(theme, url, blocking)] if blocking else []
+    failures = [describe(theme, url, blocking)] if blocking else []
+    small = small_targets(page)
+    if small:
+        failures.append(f"[{theme}] {url}: touch targets smaller than {TARGET}x{TARGET} CSS px "
+                        "(WCAG 2.5.5):\n    " + "\n    ".join(small))
+    return failures
+
+
+TARGET = 44
+SMALL_TARGETS = r"""(target) => {
+    // Every control a finger can reach on the page as drawn (open menus included), and its box: a radio or
+    // checkbox counts with the label that holds it (tapping the label ticks it). WCAG 2.5.5's "inline"
+    // exception: a link inside a sentence (its block holds other text) may be as tall as the line.
+    const seen = new Set(), small = [];
+    const closed = [...document.querySelectorAll("details:not([open])")];
+    closed.forEach(d => { d.open = true; });
+    const controls = document.querySelectorAll(
+        "a[href], button, input:not([type=hidden]), select, textarea, summary");
+    for (const el of controls) {
+        const box = el.closest("label") && el.matches("input[type=checkbox], input[type=radio]")
+            ? el.closest("label") : el;
+        if (seen.has(box) || box.closest("[hidden], [inert]")) continue;
+        seen.add(box);
+        const style = getComputedStyle(box);
+        const drawn = style.visibility !== "hidden" && style.display !== "none" && box.getClientRects()[0];
+        if (!drawn) continue;
+        // Chips: their span is the target; the skip link shows only while focused.
+        if (el.matches(".chips input") || el.matches(".skip")) continue;
+        const r = box.getBoundingClientRect();
+        if (r.width >= target && r.height >= target) continue;
+        if (el.tagName === "A") {
+            let block = el.parentElement;
+            while (block.parentElement && getComputedStyle(block).display === "inline") {
+                block = block.parentElement;
+            }
+            const rest = block.textContent.replace(el.textContent, "").replace(/[\s.,;:()·—–-]+/g, "");
+            if (rest.length > 0 && getComputedStyle(el).display === "inline") continue;
+        }
+        const name = (el.innerText || el.value || el.getAttribute("aria-label") || el.name || "")
+            .trim().slice(0, 40);
+        small.push(`${el.tagName.toLowerCase()} "${name}": ${Math.round(r.width)}x${Math.round(r.height)}`);
+    }
+    closed.forEach(d => { d.open = false; });
+    return small;
+}"""
+
+
+def small_targets(page: Any) -> list[str]:
+    """Controls on a phone page smaller than 44x44 CSS px, as "tag "name": WxH" lines."""
+    return list(page.evaluate(SMALL_TARGETS, TARGET))
 
 
 def test_the_page_list_covers_the_diary_and_the_signed_out_pages():
@@ -290,8 +339,9 @@ CONTROLS = """() => Array.from(document.querySelectorAll(
     .filter(el => {
         const style = getComputedStyle(el);
         // Chips hide the radio itself (1px, transparent) and show its label: still a focusable control.
+        // checkVisibility: not drawn inside a closed <details> (the "More" menu) either.
         return style.visibility !== "hidden" && style.display !== "none"
-            && (el.getClientRects().length > 0 || el.matches('.chips input'));
+            && ((el.getClientRects().length > 0 && el.checkVisibility()) || el.matches('.chips input'));
     })
     .map(el => ({tag: el.tagName.toLowerCase(), type: el.getAttribute("type") || "",
                  name: el.getAttribute("name") || "", id: el.id, href: el.getAttribute("href") || "",
@@ -359,10 +409,20 @@ def test_tonight_works_from_the_keyboard_and_every_control_is_named(phone, live_
         tabbed = tab_through(page)
         texts = [t["text"] for t in tabbed]
         assert tabbed and tabbed[0]["href"] == "#main" and texts[0] == "Skip to content", tabbed[:3]
-        nav = page.get_by_role("navigation", name="Main").locator("a").all_inner_texts()
-        assert {"Tonight", "Check-in", "History", "Medicines", "Health check", "Account"} <= set(nav), nav
-        assert [t for t in texts if t in nav] == nav, f"every menu link in order: {texts}"
-        assert texts.index("Cramp now") > texts.index(nav[-1]), "the big button comes after the menu"
+        menu = page.get_by_role("navigation", name="Main")
+        nav = [*menu.locator(":scope > a:visible").all_inner_texts(), "More"]
+        assert nav == ["Tonight", "Stretch", "Check-in", "Insights", "More"], nav
+        assert [t for t in texts if t in nav] == nav, f"every menu entry in order: {texts}"
+        assert texts.index("Cramp now") > texts.index("More"), "the big button comes after the menu"
+        # The rest of the menu opens from "More", with the keyboard too, and Escape closes it again.
+        menu.locator("summary").focus()
+        page.keyboard.press("Enter")
+        more = menu.locator(".more-menu a:visible").all_inner_texts()
+        assert more == ["History", "Medicines", "Health check", "Learn", "Account"], more
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.textContent.trim()") == "History"
+        page.keyboard.press("Escape")
+        assert not menu.locator(".more-menu a:visible").count(), "Escape closes the menu"
         missing = reachable(page.evaluate(CONTROLS), tabbed)
         assert not missing, f"not reachable with Tab: {missing}"
         assert not unnamed_controls(page), unnamed_controls(page)

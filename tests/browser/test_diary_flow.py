@@ -19,7 +19,7 @@ import pytest
 import time_machine
 
 from nightcramp.diary.models import Episode, Night
-from tests.browser.conftest import enhanced
+from tests.browser.conftest import enhanced, open_menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,7 +87,7 @@ def test_a_person_logs_a_cramp_at_night_checks_in_and_exports(phone):
         recorded = (night.stretched, night.sleep_disruption, night.sitting_hours, night.cramps)
         assert recorded == (False, 4, 9, 1)
 
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="History").click()
+        open_menu_link(page, "History")
         row = page.locator(".nights li").first
         assert "13" in row.inner_text() and "1" in row.inner_text()
         page.get_by_role("link", name="Month calendar").click()

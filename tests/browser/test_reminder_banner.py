@@ -15,6 +15,7 @@ import pytest
 import time_machine
 
 from nightcramp.care.models import ReminderSettings
+from tests.browser.conftest import open_menu_link
 from tests.browser.test_diary_flow import SCREENSHOTS, sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +29,7 @@ def test_the_bedtime_reminder_shows_while_the_app_is_open(phone):
     page.clock.install(time=start)
     with time_machine.travel(start, tick=True):
         sign_up(page, "rosa")
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Account").click()
+        open_menu_link(page, "Account")
         page.get_by_role("link", name="Set reminders").click()
         page.get_by_role("heading", name="Reminders", exact=True).wait_for()
         page.get_by_label("Remind me to stretch at bedtime").check()

@@ -13,6 +13,7 @@ import pytest
 import time_machine
 
 from nightcramp.screening.models import Screening
+from tests.browser.conftest import open_menu_link
 from tests.browser.test_diary_flow import PASSWORD, SCREENSHOTS, chip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -64,7 +65,7 @@ def test_sign_up_answer_the_check_and_read_a_same_day_result(phone):
         assert any("Cramps with diabetes" in t for t in later[1:])
         # "Not sure" is never read as "no": numbness comes up as a possible finding, said as such.
         unsure = next(t for t in later if "Numbness or tingling in the legs" in t)
-        assert "You were not sure about numbness or tingling in the legs" in unsure
+        assert "What to check: Do you have numbness, tingling or pins and needles in your legs?" in unsure
         assert page.get_by_text("This is not a diagnosis").is_visible()
         page.screenshot(path=str(SCREENSHOTS / "screening-result-same-day.png"), full_page=True)
 
@@ -73,7 +74,7 @@ def test_sign_up_answer_the_check_and_read_a_same_day_result(phone):
         assert answers["symptoms"]["numbness_or_tingling"] == "not_sure"
         assert answers["conditions"] == ["diabetes"] and answers["medications"] == []
 
-        page.get_by_role("link", name="Health check").click()  # the menu opens the latest result
+        open_menu_link(page, "Health check")  # the menu opens the latest result
         page.get_by_role("heading", name="Get medical advice today").wait_for()
 
 

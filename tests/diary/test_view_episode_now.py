@@ -64,6 +64,17 @@ def test_it_answers_htmx_with_the_confirmation_and_the_details_form(owner, owner
 
 
 @time_machine.travel(NOW, tick=False)
+def test_its_htmx_answer_brings_tonights_list_up_to_date_with_the_new_cramp(owner, owner_client):
+    """Right after "Cramp logged at 03:05", "So far tonight" must not still say that none is logged."""
+    log_episode(owner, started_at=datetime(2026, 3, 10, 1, 40, tzinfo=LONDON))
+    body = owner_client.post(URL, {"tz": "Europe/London"}, HTTP_HX_REQUEST="true").content.decode()
+    so_far = body.split('<section id="so-far"', 1)[1].split("</section>", 1)[0]
+    assert 'hx-swap-oob="true"' in so_far
+    assert "No cramps logged tonight" not in so_far
+    assert so_far.count("<li>") == 2 and "01:40" in so_far and "03:05" in so_far
+
+
+@time_machine.travel(NOW, tick=False)
 def test_it_says_so_when_an_htmx_retry_finds_the_cramp_already_logged(owner, owner_client):
     client_id = str(uuid.uuid4())
     owner_client.post(URL, {"id": client_id}, HTTP_HX_REQUEST="true")

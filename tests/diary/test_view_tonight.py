@@ -44,7 +44,7 @@ def test_it_lists_tonights_cramps_without_a_query_per_cramp(owner, owner_client,
     for minute in range(5):
         log_episode(owner, started_at=datetime(2026, 7, 9, 23, minute, tzinfo=UTC))
     owner_client.get(reverse("tonight"))  # warm the session
-    with django_assert_max_num_queries(9):  # a fixed number, whatever the count of cramps
+    with django_assert_max_num_queries(11):  # a fixed number, whatever the count of cramps
         body = owner_client.get(reverse("tonight")).content.decode()
     assert body.count('href="/episodes/') == 5
 
@@ -68,6 +68,7 @@ def test_it_reads_the_profile_once_per_request(owner_client, django_assert_max_n
     # notices (nightcramp.screening.watch): the last 182 nights with their cramps, the medicines, and
     # the latest health-check answers (read only when the diary shows something); the nights stretched
     # lately (nightcramp.care.services.adherence); the reminder settings (nightcramp.care.context); a
-    # running personal experiment (tonight's assignment)
-    with django_assert_max_num_queries(9):
+    # running personal experiment (tonight's assignment); the latest health check (an urgent result not
+    # yet marked seen) and whether a check-in was ever saved (the first-night guide; screening.tonight)
+    with django_assert_max_num_queries(11):
         assert owner_client.get(reverse("tonight")).status_code == 200
