@@ -357,15 +357,16 @@ def _stretching(s: dict[str, Any], stretched_nights: int) -> Stretching:
         how = (f"Randomised personal experiment ({_plural(s['pairs_complete'] or 0, 'complete pair')} of "
                f"periods, {nights} nights)")
     else:
-        how = f"Not randomised ({nights} nights compared)"
+        how = f"Not randomised ({_plural(nights, 'night')} compared)" if nights else "Not randomised"
     verdict = s["verdict"]
     estimated = bool(stretched_nights) and verdict != "not_enough_data" and ratio is not None
     if not stretched_nights:
         sentence = "No logged night is marked as stretched, so the bedtime stretch cannot be assessed."
     elif verdict == "not_enough_data" or ratio is None:
         needed = s["nights_needed"]
-        sentence = (f"{how}: not enough nights to tell yet ({s['reason'] or 'too few nights'})"
-                    + (f"; about {needed} more nights would be needed." if needed else "."))
+        reason = (s["reason"] or "too few nights").rstrip(".")
+        sentence = (f"{how}: not enough nights to tell yet. {reason[0].upper()}{reason[1:]}"
+                    + (f"; about {_plural(needed, 'more night')} would be needed." if needed else "."))
     else:
         numbers = ratio_words(ratio, low, high)
         if verdict in ("helps", "worse"):
@@ -491,8 +492,17 @@ def _line(finding: EngineFinding, origin: str, because: tuple[str, ...]) -> Find
 
 
 def _answer_words(finding: EngineFinding) -> tuple[str, ...]:
+    """What the answers were, for the doctor: "not sure" where the person was not sure; a sign that only
+    repeats the finding's own title is left out (the line would say it twice)."""
     medicines = {hit.name for hit in finding.medicines}
-    words = [schema.label(k) for k in finding.because if k in schema.KEYS]
+    title = finding.title.strip().lower()
+    words = []
+    for key in (k for k in finding.because if k in schema.KEYS):
+        same = schema.label(key).strip().lower() == title
+        if key in finding.unsure:
+            words.append("answered not sure" if same else f"{schema.label(key)}: not sure")
+        elif not same:
+            words.append(schema.label(key))
     words += [k for k in finding.because if k not in schema.KEYS and k not in medicines]
     words += [hit.name for hit in finding.medicines]
     return tuple(dict.fromkeys(words))

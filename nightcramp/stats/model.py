@@ -32,7 +32,7 @@ MIN_NIGHTS_PER_QUARTER = 14  # logged nights in every quarter of the (aligned) y
 POPULATION_PEAK_TO_TROUGH = 2.0
 POPULATION_AMPLITUDE = math.log(POPULATION_PEAK_TO_TROUGH) / 2  # log-scale amplitude A ≈ 0.347
 POPULATION_PEAK_DAY = 196.0
-POPULATION_SOURCE = "Garrison et al., CMAJ 2015;187:248 (quinine starts and 'leg cramps' searches)"
+POPULATION_SOURCE = "Garrison et al., CMAJ 2015;187:248, from quinine starts and 'leg cramps' searches"
 WEEK_NIGHTS = 7
 DISPERSION_ITERATIONS = 20  # the penalised fit and φ alternate; they settle in a handful of rounds
 

@@ -146,7 +146,8 @@ def rate_words(rate: float) -> str:
 def weekly_words(rate: WeeklyRate | Mapping[str, Any]) -> str:
     """The weekly rate in one sentence, the same on every page: a rate only when a week counts.
 
-    "5.3 cramps a week, over the 5 weeks with at least 4 nights logged." or "No weekly rate yet: a week
+    "5.3 cramps a week, over the 5 weeks with at least 4 nights logged; 1 week with fewer is not counted."
+    or "No weekly rate yet: a week
     counts when at least 4 of its 7 nights are logged."
     """
     values = rate.as_dict() if isinstance(rate, WeeklyRate) else rate
@@ -155,7 +156,12 @@ def weekly_words(rate: WeeklyRate | Mapping[str, Any]) -> str:
         return f"No weekly rate yet: {RULE}."
     full = int(values.get("full_weeks") or 0)
     weeks = "the week" if full == 1 else f"the {full} weeks"
-    return f"{rate_words(per_week)} cramps a week, over {weeks} with at least {MIN_LOGGED} nights logged."
+    partial = int(values.get("partial_weeks") or 0)
+    # A partial week (the one under way, say) is named, so that nobody reads its nights into the rate.
+    fewer = (f"; {plural(partial, 'week')} with fewer {'is' if partial == 1 else 'are'} not counted"
+             if partial else "")
+    return (f"{rate_words(per_week)} cramps a week, over {weeks} with at least {MIN_LOGGED} nights "
+            f"logged{fewer}.")
 
 
 def rate_sentence(nights: int, cramps: int, rate: WeeklyRate | Mapping[str, Any]) -> str:

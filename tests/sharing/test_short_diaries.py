@@ -64,7 +64,7 @@ def text(html: str) -> str:
     ([2], "2 cramps in 1 logged night. No weekly rate yet: a week counts when at least 4 of its 7 nights "
           "are logged.", None),
     ([*WEEK, 0], "7 cramps in 8 logged nights. 7.0 cramps a week, over the week with at least 4 nights "
-                 "logged.", 7.0),
+                 "logged; 1 week with fewer is not counted.", 7.0),
 ])
 def test_one_and_eight_nights_give_the_same_words_and_no_invented_rate_or_chart(
         cramps, headline, per_week, poppler, tmp_path):  # type: ignore[no-untyped-def]  # noqa: F811
@@ -73,8 +73,10 @@ def test_one_and_eight_nights_give_the_same_words_and_no_invented_rate_or_chart(
     with time_machine.travel(now, tick=False):
         report = build_report(user)
     assert report.cramps_per_week == per_week and not report.weekly_chart
+    assert headline.endswith(" " + report.weekly_sentence)
     assert rate_sentence(report.nights_logged, report.cramps, {
-        "cramps_per_week": report.cramps_per_week, "full_weeks": report.full_weeks}) == headline
+        "cramps_per_week": report.cramps_per_week, "full_weeks": report.full_weeks}) == headline.replace(
+        "; 1 week with fewer is not counted.", ".")
     # nightcramp analyze on the exported nights.csv: the same headline, the same rate.
     printed = analyzed(user, tmp_path)
     assert printed.splitlines()[0] == f"{tmp_path / 'nights.csv'}: {headline}"

@@ -65,7 +65,8 @@ def test_eight_nights_give_one_full_week_and_no_chart() -> None:
     # The eighth night (no cramps) does not pull the rate down: only the full week carries a rate.
     assert rate.full_weeks == 1 and rate.nights == 7 and rate.cramps_per_week == pytest.approx(7.0)
     assert not rate.chart and MIN_CHART_WEEKS == 2
-    assert weekly_words(rate) == "7.0 cramps a week, over the week with at least 4 nights logged."
+    assert weekly_words(rate) == ("7.0 cramps a week, over the week with at least 4 nights logged; 1 week "
+                                  "with fewer is not counted.")
     assert too_few_words(weeks) == (
         "Too few nights for a weekly chart yet: it needs at least 2 weeks with 4 or more nights logged, and "
         "the diary holds 8 logged nights so far.")
