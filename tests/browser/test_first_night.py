@@ -14,7 +14,7 @@ import time_machine
 from nightcramp.diary.models import Episode, Night
 from nightcramp.screening.models import Screening
 from tests.browser.conftest import PHONE, enhanced
-from tests.browser.test_diary_flow import PASSWORD, chip, sign_up
+from tests.browser.test_diary_flow import PASSWORD, SCREENSHOTS, chip, sign_up
 from tests.browser.test_screening_flow import NO
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -54,7 +54,7 @@ def test_the_welcome_check_leads_to_tonight_with_the_guide_and_keeps_a_same_day_
         main = page.locator("main").inner_text()
         assert main.lower().count("get medical advice today") == 2  # the verdict, and the quinine exception
         assert "then stop it and get medical advice today" in main
-        page.screenshot(path="/tmp/first-night-result.png", full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / "screening-welcome-result-phone.png"), full_page=True)
         page.get_by_role("link", name="Go on to Tonight").click()
         page.wait_for_url("**/tonight/")
         enhanced(page)
@@ -69,7 +69,7 @@ def test_the_welcome_check_leads_to_tonight_with_the_guide_and_keeps_a_same_day_
         assert "tap Cramp now at the top of this page" in guide.inner_text()
         cramp = page.get_by_role("button", name="Cramp now").bounding_box()
         assert cramp and cramp["y"] + cramp["height"] <= 844  # the main action still on the first screen
-        page.screenshot(path="/tmp/first-night-tonight.png", full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / "tonight-first-night-guide-phone.png"), full_page=True)
 
         page.reload()
         assert page.locator("section.check-notice").is_visible()  # until marked seen, not just once
@@ -96,7 +96,7 @@ def test_forms_take_12_minutes_and_show_htmx_errors_next_to_the_field(phone):
         assert error.inner_text().startswith("At a time: ")
         assert page.get_by_label("At a time").get_attribute("aria-invalid") == "true"
         assert "cramp-at_error" in (page.get_by_label("At a time").get_attribute("aria-describedby") or "")
-        page.screenshot(path="/tmp/first-night-htmx-error.png")
+        page.screenshot(path=str(SCREENSHOTS / "tonight-htmx-error-phone.png"))
         assert Episode.objects.count() == 0
         page.get_by_label("At a time").fill("02:50")
         assert page.locator("#cramp-at_error").count() == 0  # it goes once the field is changed

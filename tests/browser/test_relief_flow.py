@@ -8,10 +8,7 @@ sign-up pages (tests/browser/test_diary_flow.py walks those).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -21,10 +18,11 @@ from nightcramp.diary.models import Episode
 from nightcramp.diary.services import log_episode
 from nightcramp.knowledge import load
 from tests.browser.conftest import PHONE, enhanced
+from tests.browser.test_diary_flow import SCREENSHOTS
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path(os.environ.get("NIGHTCRAMP_RELIEF_SHOTS") or tempfile.mkdtemp(prefix="nightcramp-relief-"))
+SHOTS = SCREENSHOTS
 
 # The bottom edge of the first visible element matching a selector, with the page scrolled to the top.
 BOTTOM = """(sel) => {

@@ -7,9 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests.browser.conftest import PHONE
+from tests.browser.test_diary_flow import SCREENSHOTS
 from tests.conftest import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREEN = 844
 
 
@@ -36,7 +37,7 @@ def test_the_welcome_explains_and_offers_sign_up_and_log_in_in_the_first_screen(
     assert "delete your account" in text
     for name in ("Sign up", "Log in"):
         assert _inside_first_screen(phone.locator("main").get_by_role("link", name=name, exact=True)), name
-    phone.screenshot(path="/tmp/places-welcome-phone.png")
+    phone.screenshot(path=str(SCREENSHOTS / "welcome-phone.png"))
     phone.locator("main").get_by_role("link", name="Sign up", exact=True).click()
     phone.wait_for_url("**/signup/")
 
@@ -50,7 +51,7 @@ def test_sign_up_shows_and_stores_what_it_guessed_from_the_browser_zone(browser,
         assert guessed.inner_text() == ("We guessed: Europe/Berlin, northern hemisphere, Germany. "
                                         "Change any that are wrong.")
         assert page.get_by_label("Country").input_value() == "DE"
-        page.screenshot(path="/tmp/places-signup-phone.png", full_page=True)
+        page.screenshot(path=str(SCREENSHOTS / "signup-phone.png"), full_page=True)
         page.get_by_label("Username").fill("lena")
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         page.get_by_label("Password confirmation").fill(PASSWORD)
