@@ -46,9 +46,10 @@ def enhanced(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_function("() => window.htmx !== undefined")
 
 
-def phone_page(browser, base_url: str, **options):  # type: ignore[no-untyped-def]
+def phone_page(browser, base_url: str, zone: str = "Europe/London", **options):  # type: ignore[no-untyped-def]
+    """A phone-sized page whose clock is in ``zone`` (London unless a test says where the phone is)."""
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, accept_downloads=True,
-                                  base_url=base_url, timezone_id="Europe/London", **options)
+                                  base_url=base_url, timezone_id=zone, **options)
     page = context.new_page()
     page.set_default_timeout(10_000)
     return page

@@ -13,7 +13,7 @@ import time_machine
 
 from nightcramp.diary.models import Episode, Night
 from nightcramp.screening.models import Screening
-from tests.browser.conftest import PHONE, enhanced
+from tests.browser.conftest import enhanced, phone_page
 from tests.browser.test_diary_flow import PASSWORD, SCREENSHOTS, chip, sign_up
 from tests.browser.test_screening_flow import NO
 
@@ -24,12 +24,9 @@ TORONTO = ZoneInfo("America/Toronto")
 
 @pytest.fixture
 def toronto_phone(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True,
-                                  base_url=live_server.url, timezone_id="America/Toronto")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
+    page = phone_page(browser, live_server.url, zone="America/Toronto")
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_the_welcome_check_leads_to_tonight_with_the_guide_and_keeps_a_same_day_result(toronto_phone):

@@ -25,7 +25,7 @@ import time_machine
 from nightcramp.care.models import StretchSession
 from nightcramp.diary.models import Episode, Night
 from nightcramp.diary.services import save_night
-from tests.browser.conftest import PHONE, enhanced
+from tests.browser.conftest import PHONE, enhanced, phone_page
 from tests.browser.test_diary_flow import PASSWORD, chip
 from tests.browser.test_screening_flow import NO
 
@@ -63,12 +63,10 @@ def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def sydney_phone(browser, live_server):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, base_url=live_server.url,
-                                  timezone_id="Australia/Sydney", color_scheme="dark")
-    page = context.new_page()
+    page = phone_page(browser, live_server.url, zone="Australia/Sydney", color_scheme="dark")
     page.set_default_timeout(15_000)
     yield page
-    context.close()
+    page.context.close()
 
 
 def test_a_first_week_in_sydney_keeps_one_entry_per_event_and_invents_no_rate(sydney_phone):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import phone_page
 from tests.browser.test_diary_flow import SCREENSHOTS
 from tests.conftest import PASSWORD
 
@@ -15,12 +15,7 @@ SCREEN = 844
 
 
 def berlin_phone(browser, base_url: str):  # type: ignore[no-untyped-def]
-    """A phone whose clock is set to Berlin (the shared phone_page is always in London)."""
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, base_url=base_url,
-                                  timezone_id="Europe/Berlin")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    return page
+    return phone_page(browser, base_url, zone="Europe/Berlin")
 
 
 def _inside_first_screen(locator) -> bool:  # type: ignore[no-untyped-def]
