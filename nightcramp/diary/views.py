@@ -108,7 +108,7 @@ def tonight(request: Request) -> HttpResponse:
         "last_night": profile.window.last_night(now),
         "notices": watch.notices(request.user, now.date()),
         "adherence": care_services.adherence(request.user, now),
-        "experiment_arm": experiment_arm(request.user, day),
+        "experiment_arm": experiment_arm(request.user, day), "place_words": profile.place_words,
         **screening_tonight.context(request),  # an urgent health-check result, the first-night guide
     })
 

@@ -64,6 +64,11 @@ def test_the_welcome_check_leads_to_tonight_with_the_guide_and_keeps_a_same_day_
         guide = page.locator("section.first-night")
         assert guide.get_by_role("heading", name="Your first night").is_visible()
         assert "tap Cramp now at the top of this page" in guide.inner_text()
+        # It is named in the first screen too, above the big button, and leads to the notice.
+        line = page.get_by_role("link", name="Health check: get medical advice today")
+        box = line.bounding_box()
+        assert box and box["y"] + box["height"] <= 844 and box["height"] >= 44
+        assert line.get_attribute("href") == "#check-notice"
         cramp = page.get_by_role("button", name="Cramp now").bounding_box()
         assert cramp and cramp["y"] + cramp["height"] <= 844  # the main action still on the first screen
         page.screenshot(path=str(SCREENSHOTS / "tonight-first-night-guide-phone.png"), full_page=True)

@@ -10,6 +10,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from nightcramp.diary.models import Profile
 from nightcramp.diary.services import save_night
 from nightcramp.screening.models import Screening
 from nightcramp.screening.services import save_screening
@@ -69,6 +70,17 @@ def test_an_emergency_from_not_sure_says_what_to_do_now(owner, owner_client):
     assert "Not sure: if it applies, or you cannot tell, call the emergency number now" in page
     assert "What to check: Have you suddenly become short of breath" in page
     assert "Call your local emergency number now, and do not wait to see if it passes." in page
+    # Named above the big button too, in the person's country's words.
+    assert "Health check: call your local emergency number now ↓ Cramp now" in page
+    Profile.objects.filter(user=owner).update(country="AU")
+    assert "Health check: call triple zero (000) now ↓ Cramp now" in tonight(owner_client)
+
+
+@pytest.mark.django_db
+@time_machine.travel(NOW, tick=False)
+def test_a_result_for_the_next_weeks_is_not_named_above_the_big_button(owner, owner_client):
+    save_screening(owner, WEAKNESS)
+    assert 'class="urgent-line' not in owner_client.get(reverse("tonight")).content.decode()
 
 
 @pytest.mark.django_db
