@@ -86,6 +86,8 @@ def test_a_refused_cramp_stays_with_its_reason_and_is_corrected_and_sent_once(ph
     box.get_by_label("When it started").fill(f"{london:%H:%M}")
     box.get_by_role("button", name="Send with this time").click()
     box.wait_for(state="hidden")
+    # The box goes as soon as the entry is back in the queue; it is stored once the queue is empty.
+    page.wait_for_function("() => nightcrampOutbox.failed().length + nightcrampOutbox.pending().length === 0")
     (episode,) = Episode.objects.filter(user__username="wen")
     assert str(episode.pk) == entry_id  # the same entry, stored once
     assert episode.started_at.astimezone(london.tzinfo).strftime("%H:%M") == f"{london:%H:%M}"
