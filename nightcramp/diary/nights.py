@@ -53,18 +53,36 @@ class NightWindow:
         return local_now.date() - timedelta(days=1)
 
 
+FIXED_OFFSETS = (timedelta(hours=-12), timedelta(hours=14))
+"""The fixed offsets a zone may be ("-12:00" to "+14:00"): those in use on Earth, and within what both
+databases store."""
+
+
+@cache
+def known_zones() -> frozenset[str]:
+    """Every IANA zone name of the tz database (tzdata): a name is looked up only if it is one of them, so a
+    folder ("America"), a path or a 300-character name is refused in words, never an OSError."""
+    return frozenset(available_timezones())
+
+
 def zone(name: str | None) -> tzinfo:
-    """A time zone from an IANA name ("Europe/Berlin") or a fixed offset ("+02:00"); UTC if empty."""
+    """A time zone from an IANA name ("Europe/Berlin") or a fixed offset ("+02:00"); UTC if empty.
+
+    Raises ``ValueError`` for anything else."""
     if not name:
         return UTC
-    if name[0] in "+-" and len(name) == 6 and name[3] == ":":
+    if name[0] in "+-" and len(name) == 6 and name[3] == ":" and name[1:3].isdigit() and name[4:].isdigit():
         sign = 1 if name[0] == "+" else -1
-        hours, minutes = int(name[1:3]), int(name[4:6])
-        return timezone(sign * timedelta(hours=hours, minutes=minutes))
+        offset = sign * timedelta(hours=int(name[1:3]), minutes=int(name[4:6]))
+        if int(name[4:6]) >= 60 or not FIXED_OFFSETS[0] <= offset <= FIXED_OFFSETS[1]:
+            raise ValueError(f"unknown time zone {name!r}: a fixed offset runs from -12:00 to +14:00")
+        return timezone(offset)
+    if name not in known_zones():
+        raise ValueError(f"unknown time zone {name[:80]!r}")
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+        raise ValueError(f"unknown time zone {name[:80]!r}") from exc
 
 
 def is_valid_zone(name: str) -> bool:
