@@ -17,6 +17,8 @@ from nightcramp.diary.models import Episode, Hemisphere, Leg, Muscle, Night, Pro
 
 T = TypeVar("T")
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000
+"""A list's offset at most: a database refuses (with a 500) an offset past 2**63, and no diary holds more."""
 DAY_SECONDS = 24 * 3600
 
 # Shared field definitions, so input and output agree on ranges.
@@ -39,7 +41,8 @@ class Page(Schema, Generic[T]):
 
 class ListQuery(Schema):
     limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"Page size, at most {MAX_LIMIT}.")
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET,
+                        description=f"Entries to skip, at most {MAX_OFFSET:,} (more than any diary holds).")
 
 
 class NightRange(ListQuery):

@@ -1,6 +1,8 @@
-"""A time zone that is no zone is refused in words, never a 500 (issue 18): a tzdata folder ("America"),
-a name of 300 characters, a path, a NUL byte, or a fixed offset no place on Earth uses ("+18:00", which
-PostgreSQL will not store either). Each of these raised an OSError (or a database error) before."""
+"""Input that gave a 500 is refused in words (issue 18).
+
+A time zone that is no zone: a tzdata folder ("America"), a name of 300 characters, a path, a NUL byte,
+or a fixed offset no place on Earth uses ("+18:00", which PostgreSQL will not store either); each raised
+an OSError (or a database error) before. A list offset past what a database takes (2**63)."""
 
 from __future__ import annotations
 
@@ -59,3 +61,13 @@ def test_sign_up_and_the_cramp_button_fall_back_to_a_zone_they_know(anon_client:
     if profile is not None:
         assert anon_client.post(reverse("episode_now"), {"tz": name}).status_code == 302
         assert Episode.objects.get(user=profile.user).tz == profile.time_zone
+
+
+@pytest.mark.parametrize("path", ["/episodes", "/nights", "/medications", "/stretch-sessions"])
+@pytest.mark.parametrize("offset", ["9223372036854775808", "1000001", "-1"])
+def test_a_list_offset_past_what_a_database_takes_is_refused_in_words(alice: Api, path: str,
+                                                                      offset: str) -> None:
+    response = alice.get(path, offset=offset)
+    assert response.status_code == 422, (path, offset, response.status_code)
+    assert field_names(response) == ["offset"]
+    assert alice.get(path, offset="1000000").status_code == 200
