@@ -42,6 +42,11 @@ class Timing:
     sources: tuple[str, ...]
 
 
+def for_side(how: str, side: str) -> str:
+    """A text with ``{side}`` and ``{other}`` filled for one side ("left" / "right")."""
+    return how.format(side=side, other=SIDES[1 - SIDES.index(side)])
+
+
 @dataclass(frozen=True)
 class Stretch:
     id: str
@@ -61,8 +66,7 @@ class Stretch:
     """Where the positions come from, in words for people (required when they are not the trial's)."""
 
     def how_for(self, side: str) -> str:
-        other = SIDES[1 - SIDES.index(side)]
-        return self.how.format(side=side, other=other)
+        return for_side(self.how, side)
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,7 @@ class Rest:
     sources: tuple[str, ...]
 
     def how_for(self, side: str) -> str:
-        other = SIDES[1 - SIDES.index(side)]
-        return self.how.format(side=side, other=other)
+        return for_side(self.how, side)
 
 
 @dataclass(frozen=True)

@@ -52,14 +52,16 @@ def latest_answers(user: User) -> dict[str, Any]:
 def result_of(screening: Screening, diary_facts: dict[str, Any] | None = None) -> Result:
     """The result of stored answers under the current rule set, its advice in the words of the owner's
     country (the emergency and out-of-hours numbers)."""
-    return screen(screening.answers, diary_facts, knowledge_of(screening.user))
+    return screen(screening.answers, diary_facts, knowledge_of(screening.user_id))  # no fetch of the user
 
 
-def knowledge_of(user: User) -> Knowledge:
-    """The screening rules in the words of the person's country (generic where it is unknown)."""
+def knowledge_of(user: User | int) -> Knowledge:
+    """The screening rules in the words of the person's country (generic where it is unknown); ``user`` is
+    the person or their id."""
     from nightcramp.diary.models import Profile
 
-    country = Profile.objects.filter(user=user).values_list("country", flat=True).first() or ""
+    user_id = user if isinstance(user, int) else user.pk
+    country = Profile.objects.filter(user_id=user_id).values_list("country", flat=True).first() or ""
     return knowledge_for(country)
 
 
